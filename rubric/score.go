@@ -1,0 +1,356 @@
+package rubric
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"certeval/i18n"
+)
+
+// Result is the outcome of one candidate's grade under a grid.
+type Result struct {
+	Choices  []int     // level index per criterion, -1 for none; one per criterion
+	Total    float64   // weighted points of the chosen levels, to 6 decimals
+	Max      float64   // highest possible total
+	Mark     float64   // Total on the grid's mark scale, rounded
+	Mastery  []Mastery // one per competency evidenced by a scored criterion
+	Complete bool      // every scored criterion has a valid level
+	Passed   bool      // complete and no rule failed
+	Reasons  []Reason  // why the grade does not pass; empty when it passes
+}
+
+// Mastery is the level a candidate reached on one competency: the lowest
+// level index chosen among the scored criteria that evidence it.
+type Mastery struct {
+	Competency string
+	Level      int    // -1 when a criterion of the competency has no valid level
+	Label      string // label of that level on the criterion that set it
+	Required   int    // level index the pass rules require
+	Reached    bool
+}
+
+// ReasonKind says which rule a Reason is about.
+type ReasonKind int
+
+// The kinds of reasons a grade fails.
+const (
+	ReasonMissing     ReasonKind = iota + 1 // a scored criterion has no level
+	ReasonInvalid                           // a choice names no level of its criterion
+	ReasonChoiceCount                       // more choices than criteria
+	ReasonEliminatory                       // an eliminatory criterion is below its minimum
+	ReasonTotal                             // the total is below the minimum in points
+	ReasonMark                              // the mark is below the minimum mark
+	ReasonMastery                           // a competency is below its required level
+)
+
+// Reason is one reason a grade does not pass. It formats itself in the
+// current language through String.
+type Reason struct {
+	Kind       ReasonKind
+	Criterion  int    // criterion index, -1 when the reason is about the grid
+	Label      string // the criterion's label
+	Competency string
+	Level      string  // label of the level reached
+	Required   string  // label of the level required
+	Value      float64 // total, mark, or number of choices
+	Threshold  float64 // its minimum, or the number of criteria
+}
+
+// String returns the reason as a sentence fragment, e.g. "compétence C2
+// non acquise (En cours d'acquisition, requis : Acquis)".
+func (r Reason) String() string {
+	n := r.Criterion + 1
+	switch r.Kind {
+	case ReasonMissing:
+		return i18n.T("rubric.reason.missing", n, r.Label)
+	case ReasonInvalid:
+		return i18n.T("rubric.reason.invalid", n, r.Label)
+	case ReasonChoiceCount:
+		return i18n.T("rubric.reason.count", int(r.Value), int(r.Threshold))
+	case ReasonEliminatory:
+		return i18n.T("rubric.reason.eliminatory", n, r.Label, r.Level, r.Required)
+	case ReasonTotal:
+		return i18n.T("rubric.reason.total", formatNumber(r.Value), formatNumber(r.Threshold))
+	case ReasonMark:
+		return i18n.T("rubric.reason.mark", formatNumber(r.Value), formatNumber(r.Threshold))
+	case ReasonMastery:
+		return i18n.T("rubric.reason.mastery", r.Competency, r.Level, r.Required)
+	}
+	return i18n.T("rubric.reason.unknown")
+}
+
+// formatNumber writes v in its shortest form with the current language's
+// decimal separator.
+func formatNumber(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	return strings.Replace(s, ".", i18n.T("rubric.decimal_point"), 1)
+}
+
+// Score computes the result of choices under g. For many grades of the
+// same grid, NewScorer does the preparation once.
+func (g *Grid) Score(choices []int) Result {
+	return NewScorer(g).Score(choices)
+}
+
+// MissingFeedback returns the indices of the criteria whose feedback is
+// required and empty in feedback (one entry per criterion).
+func (g *Grid) MissingFeedback(feedback []string) []int {
+	var out []int
+	for i, c := range g.Criteria {
+		if c.Feedback != FeedbackRequired {
+			continue
+		}
+		if i >= len(feedback) || strings.TrimSpace(feedback[i]) == "" {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// Scorer scores many grades of one grid: it holds the weighted points,
+// thresholds and competency links worked out once by NewScorer. A Scorer
+// is safe for concurrent use.
+type Scorer struct {
+	crit     []scoredCriterion
+	comps    []scoredCompetency
+	lo, hi   float64
+	minTotal float64
+	isMark   bool
+	mapping  Mapping
+	outOf    float64
+	step     float64
+}
+
+type scoredCriterion struct {
+	points []float64 // weighted points per level; empty when feedback-only
+	labels []string
+	label  string
+	comp   int // index in Scorer.comps, -1 for none
+	elim   int // lowest passing level index, -1 when not eliminatory
+}
+
+type scoredCompetency struct {
+	code string
+	need int
+}
+
+// NewScorer prepares the scoring of grades under g. Later changes to g do
+// not affect the Scorer.
+func NewScorer(g *Grid) *Scorer {
+	s := &Scorer{
+		minTotal: g.Rules.MinTotal,
+		isMark:   g.Rules.MinTotalIsMark,
+		mapping:  g.Rules.Scale.Mapping,
+		outOf:    g.Rules.Scale.Max(),
+		step:     g.Rules.Scale.RoundingStep(),
+	}
+	s.lo, s.hi = g.Bounds()
+	s.crit = make([]scoredCriterion, len(g.Criteria))
+	for i := range g.Criteria {
+		s.crit[i] = s.prepare(g, &g.Criteria[i])
+	}
+	return s
+}
+
+// prepare works out the scoring data of one criterion, registering its
+// competency.
+func (s *Scorer) prepare(g *Grid, c *Criterion) scoredCriterion {
+	sc := scoredCriterion{label: c.Label, comp: -1, elim: -1}
+	if !c.Scored() {
+		return sc
+	}
+
+	sc.points = make([]float64, len(c.Levels))
+	sc.labels = make([]string, len(c.Levels))
+	for j, l := range c.Levels {
+		sc.points[j] = c.Weight * l.Points
+		sc.labels[j] = l.Label
+	}
+	if c.Eliminatory {
+		sc.elim = c.MinLevel
+	}
+
+	if c.Competency != "" {
+		sc.comp = s.competency(g, c.Competency)
+	}
+	return sc
+}
+
+func (s *Scorer) competency(g *Grid, code string) int {
+	for k, c := range s.comps {
+		if c.code == code {
+			return k
+		}
+	}
+	s.comps = append(s.comps, scoredCompetency{code, g.Rules.MinMasteryOf(code)})
+	return len(s.comps) - 1
+}
+
+// Max returns the highest possible total.
+func (s *Scorer) Max() float64 { return s.hi }
+
+// Score computes the result of one grade: choices[i] is the level index
+// chosen for criterion i, -1 (or any negative number) for none. Missing
+// trailing choices count as none. Score never panics on bad choices: they
+// make the result incomplete, with a reason.
+func (s *Scorer) Score(choices []int) Result {
+	r := Result{
+		Choices:  make([]int, len(s.crit)),
+		Max:      s.hi,
+		Complete: true,
+		Mastery:  make([]Mastery, len(s.comps)),
+	}
+	var weakBuf [16]int
+	weak := weakBuf[:0]
+	for k, c := range s.comps {
+		r.Mastery[k] = Mastery{Competency: c.code, Level: math.MaxInt, Required: c.need}
+		weak = append(weak, -1)
+	}
+
+	// Add up the chosen levels, noting the weakest criterion of each competency.
+	total := 0.0
+	for i := range s.crit {
+		c := choiceAt(choices, i)
+		r.Choices[i] = c
+		total += s.scoreCriterion(&r, i, c, weak)
+	}
+	if len(choices) > len(s.crit) {
+		r.fail(Reason{Kind: ReasonChoiceCount, Criterion: -1,
+			Value: float64(len(choices)), Threshold: float64(len(s.crit))})
+	}
+
+	r.Total = round6(total)
+	r.Mark = s.mark(r.Total)
+	if r.Complete {
+		s.checkTotal(&r)
+	}
+	s.checkMastery(&r, weak)
+	r.Passed = r.Complete && len(r.Reasons) == 0
+	return r
+}
+
+func choiceAt(choices []int, i int) int {
+	if i >= len(choices) || choices[i] < 0 {
+		return -1
+	}
+	return choices[i]
+}
+
+// scoreCriterion returns the weighted points of choice c on criterion i
+// and records what it means for completeness, eliminatory rules and
+// mastery.
+func (s *Scorer) scoreCriterion(r *Result, i, c int, weak []int) float64 {
+	sc := &s.crit[i]
+	switch {
+	case c >= len(sc.points):
+		r.Complete = false
+		r.fail(Reason{Kind: ReasonInvalid, Criterion: i, Label: sc.label})
+		s.undetermined(r, sc.comp)
+		return 0
+	case c < 0 && len(sc.points) == 0:
+		return 0
+	case c < 0:
+		r.Complete = false
+		r.fail(Reason{Kind: ReasonMissing, Criterion: i, Label: sc.label})
+		s.undetermined(r, sc.comp)
+		return 0
+	}
+
+	if c < sc.elim {
+		r.fail(Reason{Kind: ReasonEliminatory, Criterion: i, Label: sc.label,
+			Level: sc.labels[c], Required: labelAt(sc.labels, sc.elim)})
+	}
+	if k := sc.comp; k >= 0 && r.Mastery[k].Level >= 0 && c < r.Mastery[k].Level {
+		r.Mastery[k].Level = c
+		weak[k] = i
+	}
+	return sc.points[c]
+}
+
+func (s *Scorer) undetermined(r *Result, k int) {
+	if k >= 0 {
+		r.Mastery[k].Level = -1
+	}
+}
+
+func (r *Result) fail(reason Reason) {
+	r.Reasons = append(r.Reasons, reason)
+}
+
+func labelAt(labels []string, i int) string {
+	if i < 0 || i >= len(labels) {
+		return strconv.Itoa(i)
+	}
+	return labels[i]
+}
+
+// checkTotal applies the minimum total, in points or as a mark. The mark
+// is compared once rounded, as documents print it.
+func (s *Scorer) checkTotal(r *Result) {
+	if s.minTotal <= 0 {
+		return
+	}
+	switch {
+	case s.isMark && r.Mark < s.minTotal-epsilon:
+		r.fail(Reason{Kind: ReasonMark, Criterion: -1, Value: r.Mark, Threshold: s.minTotal})
+	case !s.isMark && r.Total < round6(s.minTotal)-epsilon:
+		r.fail(Reason{Kind: ReasonTotal, Criterion: -1, Value: r.Total, Threshold: s.minTotal})
+	}
+}
+
+// checkMastery settles each competency's level and fails those below
+// their requirement.
+func (s *Scorer) checkMastery(r *Result, weak []int) {
+	for k := range r.Mastery {
+		m := &r.Mastery[k]
+		if m.Level < 0 {
+			continue
+		}
+		labels := s.crit[weak[k]].labels
+		m.Label = labels[m.Level]
+		m.Reached = m.Level >= m.Required
+		if !m.Reached {
+			r.fail(Reason{Kind: ReasonMastery, Criterion: -1, Competency: m.Competency,
+				Level: m.Label, Required: labelAt(labels, m.Required)})
+		}
+	}
+}
+
+// epsilon absorbs binary floating-point noise when comparing decimal
+// totals and marks with thresholds.
+const epsilon = 1e-9
+
+// mark converts a total into a mark, clamped to the scale and rounded.
+func (s *Scorer) mark(total float64) float64 {
+	lo := 0.0
+	if s.mapping == MarkFromMinimum {
+		lo = s.lo
+	}
+	span := s.hi - lo
+	if !(span > 0) {
+		return 0
+	}
+	m := s.outOf * (total - lo) / span
+	m = math.Max(0, math.Min(m, s.outOf))
+	return RoundHalfUp(m, s.step)
+}
+
+// RoundHalfUp rounds x ≥ 0 to the nearest multiple of step, halves going
+// up. A tolerance of 1e-9 step makes decimal halves that binary floating
+// point stores just below (2.675 is 2.67499999…) round up as written.
+func RoundHalfUp(x, step float64) float64 {
+	if !(step > 0) || math.IsInf(x, 0) || math.IsNaN(x) {
+		return x
+	}
+	n := math.Floor(x/step + 0.5 + epsilon)
+	if inv := math.Round(1 / step); math.Abs(inv*step-1) < epsilon {
+		return n / inv // exact integer division gives the nearest float to the decimal
+	}
+	return n * step
+}
+
+// round6 rounds a total to 6 decimals, so that 0.7 + 0.1 is 0.8.
+func round6(x float64) float64 {
+	return math.Round(x*1e6) / 1e6
+}

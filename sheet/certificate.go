@@ -1,0 +1,287 @@
+package sheet
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/skip2/go-qrcode"
+)
+
+// Learner is the identity of a certificate's holder.
+type Learner struct {
+	GivenNames string
+	FamilyName string
+	BirthDate  time.Time
+}
+
+// Competency is one competency a credential certifies, with its learning
+// outcomes.
+type Competency struct {
+	Code     string
+	Title    string
+	Outcomes []string
+}
+
+// Certificate is the digital certificate of a learner who passed
+// (framework §10.2, EU Council Recommendation of 16 June 2022, Annex I).
+// It has no place for accommodations: they never leave the jury.
+type Certificate struct {
+	// Lang is "fr" or "en".
+	Lang string
+	// ID is the certificate's unique identifier.
+	ID string
+	// Producer is the producing university's header.
+	Producer Header
+	// Experts are the pedagogical experts.
+	Experts []string
+	// Title is the credential's title.
+	Title   string
+	Learner Learner
+	// Competencies are the competencies and learning outcomes certified.
+	Competencies []Competency
+	IssuedOn     time.Time
+	// Country and Region are the issuer's.
+	Country string
+	Region  string
+	// Level is the level where there is one ("EQF 5 / niveau 5"), or "".
+	Level string
+	// Hours is the notional workload in hours; ECTS the credits, 0 if none.
+	Hours float64
+	ECTS  float64
+	// AssessmentType, Participation, QualityAssurance, Supervision and
+	// IdentityVerification are short texts chosen by the caller.
+	AssessmentType       string
+	Participation        string
+	QualityAssurance     string
+	Supervision          string
+	IdentityVerification string
+	// Stackability says how the credential stacks; "" omits it.
+	Stackability string
+	// LegalRep and LegalRepTitle name the university's legal representative.
+	LegalRep      string
+	LegalRepTitle string
+	// Outcome is the outcome's label ("Admis·e").
+	Outcome string
+	// Mark is the mark as published ("15,5 / 20"), or "" when the rules do
+	// not publish one.
+	Mark string
+	// QRPayload is the signed payload the QR code carries.
+	QRPayload string
+	// VerifyHint tells how to verify; "" gives the standard sentence.
+	VerifyHint string
+}
+
+// qrSide is the QR code's side in points; qrPixels its bitmap size.
+const (
+	qrSide   = 92
+	qrPixels = 256
+)
+
+// Certificate renders a learner's certificate.
+func (r *Renderer) Certificate(c Certificate) ([]byte, error) {
+	if c.Title == "" || c.Learner.FamilyName == "" {
+		return nil, fmt.Errorf("certificate %q: %w", c.ID, ErrNoContent)
+	}
+	d, err := r.newDoc(c.Lang, false, tr(c.Lang, "sheet.cert.footer", c.ID))
+	if err != nil {
+		return nil, err
+	}
+	d.header(c.Producer)
+	certIntro(d, c)
+	certCompetencies(d, c)
+	certDetails(d, c)
+	certSignature(d, c)
+	if err := certVerify(d, c); err != nil {
+		return nil, err
+	}
+	return d.finish()
+}
+
+// certIntro draws the title, the learner and the credential.
+func certIntro(d *doc, c Certificate) {
+	d.title(d.t("sheet.cert.title"), 20)
+	d.para(d.t("sheet.cert.subtitle"), style{size: 10, color: grey}, d.margin, d.width(), center)
+	d.space(12)
+	d.para(d.t("sheet.cert.attests"), body, d.margin, d.width(), center)
+	d.space(4)
+	name := style{bold: true, size: 18, color: black}
+	d.para(fullName(c.Learner.GivenNames, c.Learner.FamilyName), name,
+		d.margin, d.width(), center)
+	if !c.Learner.BirthDate.IsZero() {
+		born := d.t("sheet.cert.born", formatDate(d.lang, c.Learner.BirthDate))
+		d.para(born, body, d.margin, d.width(), center)
+	}
+	d.space(6)
+	d.para(d.t("sheet.cert.obtained"), body, d.margin, d.width(), center)
+	d.space(4)
+	d.para(c.Title, style{bold: true, size: 15, color: accent}, d.margin, d.width(), center)
+	d.space(4)
+	result := c.Outcome
+	if c.Mark != "" {
+		result = d.t("sheet.cert.outcomeMark", c.Outcome, c.Mark)
+	}
+	if result != "" {
+		d.para(d.t("sheet.cert.outcome", result), strong, d.margin, d.width(), center)
+	}
+	d.space(10)
+}
+
+// certCompetencies lists the competencies and their learning outcomes.
+func certCompetencies(d *doc, c Certificate) {
+	if len(c.Competencies) == 0 {
+		return
+	}
+	d.heading(d.t("sheet.cert.competencies"))
+	indent := 14.0
+	for _, comp := range c.Competencies {
+		label := comp.Title
+		if comp.Code != "" {
+			label = comp.Code + " — " + comp.Title
+		}
+		d.ensure(2 * body.lineHeight())
+		d.para(label, strong, d.margin, d.width(), left)
+		for _, o := range comp.Outcomes {
+			bulletPara(d, o, d.margin+indent, d.width()-indent)
+		}
+		d.space(3)
+	}
+	d.space(6)
+}
+
+// bulletPara draws a bulleted paragraph whose lines hang after the bullet.
+func bulletPara(d *doc, text string, x, w float64) {
+	lines := d.wrap(text, body, w-10)
+	for i, l := range lines {
+		d.ensure(body.lineHeight())
+		if i == 0 {
+			d.text(x, d.y, "•", body)
+		}
+		d.text(x+10, d.y, l, body)
+		d.y += body.lineHeight()
+	}
+}
+
+// certDetails draws the Annex I characteristics as a two-column table.
+func certDetails(d *doc, c Certificate) {
+	d.heading(d.t("sheet.cert.details"))
+	rows := [][]string{
+		{d.t("sheet.cert.issuedOn"), formatDate(d.lang, c.IssuedOn)},
+		{d.t("sheet.cert.country"), joinNonEmpty(" — ", c.Country, c.Region)},
+		{d.t("sheet.cert.producer"), c.Producer.Name},
+		{d.t("sheet.cert.experts"), strings.Join(c.Experts, ", ")},
+	}
+	if c.Level != "" {
+		rows = append(rows, []string{d.t("sheet.cert.level"), c.Level})
+	}
+	rows = append(rows,
+		[]string{d.t("sheet.cert.workload"), workload(d, c)},
+		[]string{d.t("sheet.cert.assessment"), c.AssessmentType},
+		[]string{d.t("sheet.cert.participation"), c.Participation},
+		[]string{d.t("sheet.cert.quality"), c.QualityAssurance},
+		[]string{d.t("sheet.cert.supervision"), c.Supervision},
+		[]string{d.t("sheet.cert.identity"), c.IdentityVerification},
+	)
+	if c.Stackability != "" {
+		rows = append(rows, []string{d.t("sheet.cert.stackability"), c.Stackability})
+	}
+	rows = append(rows, []string{d.t("sheet.cert.validity"), d.t("sheet.cert.unlimited")})
+	cols := []column{{width: 32, bold: true}, {width: 68}}
+	d.table(cols, rows, false)
+	d.space(14)
+}
+
+// workload writes hours and, where set, ECTS credits.
+func workload(d *doc, c Certificate) string {
+	s := d.t("sheet.cert.hours", formatNumber(d.lang, c.Hours))
+	if c.ECTS > 0 {
+		s += " — " + d.t("sheet.cert.ects", formatNumber(d.lang, c.ECTS))
+	}
+	return s
+}
+
+// certSignature draws the legal representative's signature block.
+func certSignature(d *doc, c Certificate) {
+	const boxW = 230.0
+	lines := []struct {
+		s  string
+		st style
+	}{
+		{d.t("sheet.cert.forUniversity", c.Producer.Name), small},
+		{c.LegalRep, strong},
+		{c.LegalRepTitle, body},
+		{d.t("sheet.signedElectronically"), style{size: 8.5, color: accent}},
+	}
+	x := d.margin + d.width() - boxW
+	var wrapped [][]string
+	h := 2 * cellPad
+	for _, l := range lines {
+		w := d.wrap(l.s, l.st, boxW-2*cellPad)
+		wrapped = append(wrapped, w)
+		h += float64(len(w)) * l.st.lineHeight()
+	}
+	d.ensure(h + qrSide + 30)
+	d.text(x, d.y, d.t("sheet.cert.issuedAt", formatDate(d.lang, c.IssuedOn)), small)
+	d.y += small.lineHeight() + 2
+	d.rect(x, d.y, boxW, h, nil, &rule)
+	y := d.y + cellPad
+	for i, l := range lines {
+		for _, s := range wrapped[i] {
+			d.text(x+cellPad, y, s, l.st)
+			y += l.st.lineHeight()
+		}
+	}
+	d.y += h + 14
+}
+
+// certVerify draws the QR code, the identifier and how to verify.
+func certVerify(d *doc, c Certificate) error {
+	d.ensure(qrSide)
+	top := d.y
+	x := d.margin
+	if c.QRPayload != "" {
+		png, err := qrPNG(c.QRPayload)
+		if err != nil {
+			return err
+		}
+		d.image(png, x, top, qrSide, qrSide)
+		x += qrSide + 12
+	}
+	w := d.margin + d.width() - x
+	hint := c.VerifyHint
+	if hint == "" {
+		hint = d.t("sheet.cert.verifyHint")
+	}
+	d.para(d.t("sheet.cert.id"), small, x, w, left)
+	d.para(c.ID, strong, x, w, left)
+	d.space(4)
+	d.para(hint, body, x, w, left)
+	d.y = max(d.y, top+qrSide)
+	return nil
+}
+
+// qrPNG draws payload as a QR code of fixed size, so that the same payload
+// always gives the same bytes.
+func qrPNG(payload string) ([]byte, error) {
+	q, err := qrcode.New(payload, qrcode.Medium)
+	if err != nil {
+		return nil, fmt.Errorf("encode qr code: %w", err)
+	}
+	q.DisableBorder = true
+	b, err := q.PNG(qrPixels)
+	if err != nil {
+		return nil, fmt.Errorf("encode qr code: %w", err)
+	}
+	return b, nil
+}
+
+// joinNonEmpty joins the parts that are not empty.
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}
