@@ -29,7 +29,8 @@ import (
 //	  "certificates": ["<base64 DER of the certificate>", "<issuer>", ...],
 //	  "check": "<base64, 32 bytes>",
 //	  "nonce": "<base64, 24 bytes>",
-//	  "ciphertext": "<base64>"
+//	  "ciphertext": "<base64>",
+//	  "checksum": "<base64, 32 bytes>"
 //	}
 //
 // argon2id(passphrase, salt, time, memory_kib, threads) gives 64 bytes: the
@@ -39,7 +40,9 @@ import (
 // the JSON of the first five fields (format, version, kdf, salt,
 // certificates, in that order), so changing a parameter or a certificate
 // makes the file unreadable instead of silently weaker or someone else's.
-// When reading, the KDF parameters are bounded (maxMemoryKiB, maxTime,
+// "checksum" is the SHA-256 of the JSON of every other field, in that
+// order: it tells accidental damage apart from a wrong passphrase before
+// any costly derivation. When reading, the KDF parameters are bounded (maxMemoryKiB, maxTime,
 // maxThreads) so that a hostile file cannot exhaust memory or time.
 
 const (
@@ -103,12 +106,28 @@ type keyHeader struct {
 	Certificates [][]byte  `json:"certificates"`
 }
 
-// keyFile is a whole key file.
-type keyFile struct {
+// keyBody is the key file but its checksum.
+type keyBody struct {
 	keyHeader
 	Check      []byte `json:"check"`
 	Nonce      []byte `json:"nonce"`
 	Ciphertext []byte `json:"ciphertext"`
+}
+
+// keyFile is a whole key file.
+type keyFile struct {
+	keyBody
+	Checksum []byte `json:"checksum"`
+}
+
+// checksum returns the SHA-256 of the JSON of f's body.
+func (f *keyFile) checksum() []byte {
+	b, err := json.Marshal(f.keyBody)
+	if err != nil {
+		return nil
+	}
+	sum := sha256.Sum256(b)
+	return sum[:]
 }
 
 // Save writes the identity to path, its private key encrypted with
@@ -143,13 +162,14 @@ func (id *Identity) seal(passphrase []byte, p Params) ([]byte, error) {
 		return nil, err
 	}
 
-	f := keyFile{keyHeader: keyHeader{
+	var f keyFile
+	f.keyHeader = keyHeader{
 		Format:       keyFormat,
 		Version:      keyVersion,
 		KDF:          kdfHeader{Alg: kdfArgon2, Params: p},
 		Salt:         make([]byte, saltSize),
 		Certificates: [][]byte{id.Certificate.Raw},
-	}}
+	}
 	for _, c := range id.Chain {
 		f.Certificates = append(f.Certificates, c.Raw)
 	}
@@ -173,6 +193,7 @@ func (id *Identity) seal(passphrase []byte, p Params) ([]byte, error) {
 	}
 	f.Check = check
 	f.Ciphertext = aead.Seal(nil, f.Nonce, der, ad)
+	f.Checksum = f.checksum()
 
 	return json.MarshalIndent(f, "", "  ")
 }
@@ -255,6 +276,8 @@ func (f *keyFile) validate() error {
 		return errors.New("ciphertext size")
 	case len(f.Certificates) < 1 || len(f.Certificates) > maxCerts:
 		return errors.New("certificate count")
+	case !bytes.Equal(f.Checksum, f.checksum()):
+		return errors.New("checksum mismatch")
 	}
 	return f.KDF.Params.check()
 }

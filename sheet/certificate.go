@@ -185,10 +185,11 @@ func certDetails(d *doc, c Certificate) {
 	if c.Stackability != "" {
 		rows = append(rows, []string{d.t("sheet.cert.stackability"), c.Stackability})
 	}
-	rows = append(rows, []string{d.t("sheet.cert.validity"), d.t("sheet.cert.unlimited")})
 	cols := []column{{width: 32, bold: true}, {width: 68}}
 	d.table(cols, rows, false)
-	d.space(14)
+	d.space(6)
+	d.para(d.t("sheet.cert.unlimited"), strong, d.margin, d.width(), left)
+	d.space(12)
 }
 
 // workload writes hours and, where set, ECTS credits.
@@ -214,7 +215,7 @@ func certSignature(d *doc, c Certificate) {
 	}
 	x := d.margin + d.width() - boxW
 	var wrapped [][]string
-	h := 2 * cellPad
+	h := 2.0 * cellPad
 	for _, l := range lines {
 		w := d.wrap(l.s, l.st, boxW-2*cellPad)
 		wrapped = append(wrapped, w)

@@ -1,6 +1,9 @@
 package sheet
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // GridCell is one level of one criterion: what the work shows at that
 // level and the points it earns.
@@ -101,7 +104,7 @@ func gridRows(d *doc, g BlankGrid) [][]string {
 			pts := d.t("sheet.grid.points", formatNumber(d.lang, cell.Points))
 			row = append(row, joinNonEmpty("\n", cell.Descriptor, "☐ "+pts))
 		}
-		rows[i] = append(row, string(make([]byte, blankLines-1, blankLines-1)))
+		rows[i] = append(row, strings.Repeat("\n", blankLines))
 	}
 	return rows
 }

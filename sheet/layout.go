@@ -68,7 +68,7 @@ type doc struct {
 	y      float64
 	// bodyTop is where the current page's own content starts.
 	bodyTop float64
-	footer string
+	footer  string
 	// onNewPage draws what repeats on each page (a table's header).
 	onNewPage func()
 	err       error
