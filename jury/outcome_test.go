@@ -17,7 +17,8 @@ const gridFail = "Le critère « Analyse » n'atteint pas le niveau requis."
 type combo struct {
 	result   string // "pass-high", "pass-low", "fail", "none"
 	absence  jury.AbsenceKind
-	late     string // "on-time", "accepted", "penalty", "refused", "unset"
+	measure  string // the assessment rules': "accepted", "penalty", "refused", "unset"
+	late     bool
 	eligible bool
 	pending  string // "", "grading", "discrepancy", "appeal"
 	rule     jury.ResitRule
@@ -28,8 +29,8 @@ func (c combo) name() string {
 		jury.Present: "present", jury.AbsentJustified: "ABJ", jury.AbsentUnjustified: "ABI",
 	}[c.absence]
 	rule := map[jury.ResitRule]string{jury.ResitReplaces: "replaces", jury.ResitBest: "best"}
-	return fmt.Sprintf("%s/%s/%s/eligible=%t/pending=%s/%s",
-		c.result, abs, c.late, c.eligible, c.pending, rule[c.rule])
+	return fmt.Sprintf("%s/%s/%s/late=%t/eligible=%t/pending=%s/%s",
+		c.result, abs, c.measure, c.late, c.eligible, c.pending, rule[c.rule])
 }
 
 // input builds Propose's input: a pass at 14 or 11, a fail at 7, a late
@@ -53,10 +54,10 @@ func (c combo) input() jury.Input {
 	case "fail":
 		in.HasResult, in.Mark, in.FailReasons = true, 7, []string{gridFail}
 	}
-	in.Late = c.late != "on-time"
+	in.Late = c.late
 	in.Measure = map[string]jury.LatenessMeasure{
 		"accepted": jury.LateAccepted, "penalty": jury.LatePenalty, "refused": jury.LateRefused,
-	}[c.late]
+	}[c.measure]
 	return in
 }
 
@@ -72,12 +73,16 @@ type expectation struct {
 // order the framework's practice gives them (see Propose's comment).
 func expect(c combo) expectation {
 	in := c.input()
-	late := map[string]string{
-		"accepted": i18n.T("jury.measure.late_accepted"),
-		"penalty":  i18n.T("jury.measure.late_penalty", "3"),
-	}[c.late]
+	late, measure := "", ""
+	if c.late {
+		measure = c.measure
+		late = map[string]string{
+			"accepted": i18n.T("jury.measure.late_accepted"),
+			"penalty":  i18n.T("jury.measure.late_penalty", "3"),
+		}[measure]
+	}
 	mark := in.Mark
-	if c.late == "penalty" && in.HasResult {
+	if measure == "penalty" && in.HasResult {
 		mark -= 3
 	}
 	pending := map[string]string{
@@ -95,9 +100,9 @@ func expect(c combo) expectation {
 	case c.absence == jury.AbsentUnjustified:
 		return expectation{jury.OutcomeAbsentUnjustified, 0,
 			i18n.T("jury.reason.absent_unjustified"), i18n.T("jury.measure.absent_unjustified")}
-	case c.late == "unset":
+	case measure == "unset":
 		return expectation{jury.OutcomePending, in.Mark, i18n.T("jury.reason.late_no_measure"), ""}
-	case c.late == "refused":
+	case measure == "refused":
 		return expectation{jury.OutcomeAbsentUnjustified, 0,
 			i18n.T("jury.reason.late_refused"), i18n.T("jury.measure.late_refused")}
 	case !c.eligible:
@@ -107,7 +112,7 @@ func expect(c combo) expectation {
 		return expectation{jury.OutcomePending, 0, i18n.T("jury.reason.no_result"), late}
 	case c.result == "fail":
 		return expectation{jury.OutcomeNotPassed, mark, gridFail, late}
-	case c.result == "pass-low" && c.late == "penalty":
+	case c.result == "pass-low" && measure == "penalty":
 		return expectation{jury.OutcomeNotPassed, 8,
 			i18n.T("jury.reason.penalty_below_pass", "3", "8", "10"), late}
 	}
@@ -121,14 +126,25 @@ func combos() []combo {
 		for _, absence := range []jury.AbsenceKind{
 			jury.Present, jury.AbsentJustified, jury.AbsentUnjustified,
 		} {
-			for _, late := range []string{"on-time", "accepted", "penalty", "refused", "unset"} {
-				for _, eligible := range []bool{true, false} {
-					for _, pending := range []string{"", "grading", "discrepancy", "appeal"} {
-						for _, rule := range []jury.ResitRule{jury.ResitReplaces, jury.ResitBest} {
-							out = append(out, combo{result, absence, late, eligible, pending, rule})
-						}
-					}
+			for _, measure := range []string{"accepted", "penalty", "refused", "unset"} {
+				for _, late := range []bool{false, true} {
+					out = appendCombos(out, combo{
+						result: result, absence: absence, measure: measure, late: late,
+					})
 				}
+			}
+		}
+	}
+	return out
+}
+
+// appendCombos appends c under every eligibility, pending state and rule.
+func appendCombos(out []combo, c combo) []combo {
+	for _, eligible := range []bool{true, false} {
+		for _, pending := range []string{"", "grading", "discrepancy", "appeal"} {
+			for _, rule := range []jury.ResitRule{jury.ResitReplaces, jury.ResitBest} {
+				c.eligible, c.pending, c.rule = eligible, pending, rule
+				out = append(out, c)
 			}
 		}
 	}
@@ -138,7 +154,7 @@ func combos() []combo {
 func TestProposeEveryCombination(t *testing.T) {
 	i18n.SetLanguage("fr")
 	all := combos()
-	if got, want := len(all), 4*3*5*2*4*2; got != want {
+	if got, want := len(all), 4*3*4*2*2*4*2; got != want {
 		t.Fatalf("%d combinations, want %d", got, want)
 	}
 	seen := map[jury.Outcome]int{}

@@ -80,6 +80,9 @@ func (g *Grid) checkCriterion(i int, competencies []string) []Problem {
 	for _, p := range checkLevels(c.Levels) {
 		add(p.Code, p.Args...)
 	}
+	if !c.Scored() && c.Feedback == FeedbackDisabled {
+		add("rubric.problem.empty_criterion")
+	}
 	if c.Eliminatory && !c.Scored() {
 		add("rubric.problem.eliminatory_feedback_only")
 	} else if c.Eliminatory && (c.MinLevel < 0 || c.MinLevel >= len(c.Levels)) {

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/skip2/go-qrcode"
 )
 
 // Learner is the identity of a certificate's holder.
@@ -259,21 +257,6 @@ func certVerify(d *doc, c Certificate) error {
 	d.para(hint, body, x, w, left)
 	d.y = max(d.y, top+qrSide)
 	return nil
-}
-
-// qrPNG draws payload as a QR code of fixed size, so that the same payload
-// always gives the same bytes.
-func qrPNG(payload string) ([]byte, error) {
-	q, err := qrcode.New(payload, qrcode.Medium)
-	if err != nil {
-		return nil, fmt.Errorf("encode qr code: %w", err)
-	}
-	q.DisableBorder = true
-	b, err := q.PNG(qrPixels)
-	if err != nil {
-		return nil, fmt.Errorf("encode qr code: %w", err)
-	}
-	return b, nil
 }
 
 // joinNonEmpty joins the parts that are not empty.

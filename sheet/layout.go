@@ -58,6 +58,7 @@ type op func(gp *gopdf.GoPdf) error
 // text with the real fonts; drawing is deferred so that every page can
 // carry "page x / n".
 type doc struct {
+	r      *Renderer
 	gp     *gopdf.GoPdf
 	lang   string
 	w, h   float64 // page size in points
@@ -89,7 +90,7 @@ func (r *Renderer) newDoc(lang string, landscape bool, footer string) (*doc, err
 		}
 	}
 	d := &doc{
-		gp: gp, lang: i18n.Normalize(lang), w: size.W, h: size.H,
+		r: r, gp: gp, lang: i18n.Normalize(lang), w: size.W, h: size.H,
 		margin: 50, top: 48, footer: footer,
 	}
 	d.bottom = d.h - 52
@@ -282,6 +283,11 @@ func (d *doc) line(x1, y1, x2, y2, width float64, c rgb) {
 
 // image draws PNG or JPEG bytes in the box.
 func (d *doc) image(b []byte, x, y, w, h float64) {
+	b, err := d.r.drawable(b)
+	if err != nil {
+		d.fail(err)
+		return
+	}
 	holder, err := gopdf.ImageHolderByBytes(b)
 	if err != nil {
 		d.fail(fmt.Errorf("read image: %w", err))

@@ -15,6 +15,7 @@ package sheet
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/signintech/gopdf"
@@ -34,7 +35,8 @@ var ErrNoContent = errors.New("sheet: document has nothing to show")
 // Renderer draws documents. It holds the parsed fonts, so that each
 // document only copies them instead of parsing the TrueType files again.
 type Renderer struct {
-	fonts *gopdf.FontContainer
+	fonts  *gopdf.FontContainer
+	images sync.Map // [sha256.Size]byte → converted header image
 }
 
 // NewRenderer parses the embedded fonts and returns a Renderer ready for
