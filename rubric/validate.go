@@ -133,16 +133,16 @@ func (g *Grid) checkTotals() []Problem {
 	}
 
 	r := g.Rules
-	top, unit := hi, "rubric.unit.points"
+	top, code := hi, "rubric.problem.min_total_unreachable"
 	if r.MinTotalIsMark {
-		top, unit = r.Scale.Max(), "rubric.unit.mark"
+		top, code = r.Scale.Max(), "rubric.problem.min_mark_unreachable"
 	}
 	switch {
 	case !(r.MinTotal >= 0) || math.IsInf(r.MinTotal, 0):
 		ps = append(ps, Problem{Criterion: -1, Code: "rubric.problem.min_total_negative"})
 	case r.MinTotal > top && hi > 0:
-		ps = append(ps, Problem{Criterion: -1, Code: "rubric.problem.min_total_unreachable",
-			Args: []any{formatNumber(r.MinTotal), formatNumber(top), i18n.T(unit)}})
+		ps = append(ps, Problem{Criterion: -1, Code: code,
+			Args: []any{formatNumber(r.MinTotal), formatNumber(top)}})
 	}
 	return ps
 }

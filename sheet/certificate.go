@@ -72,7 +72,7 @@ type Certificate struct {
 
 // qrSide is the QR code's side in points; qrPixels its bitmap size.
 const (
-	qrSide   = 92
+	qrSide   = 84
 	qrPixels = 256
 )
 
@@ -89,8 +89,7 @@ func (r *Renderer) Certificate(c Certificate) ([]byte, error) {
 	certIntro(d, c)
 	certCompetencies(d, c)
 	certDetails(d, c)
-	certSignature(d, c)
-	if err := certVerify(d, c); err != nil {
+	if err := certSignature(d, c); err != nil {
 		return nil, err
 	}
 	return d.finish()
@@ -185,9 +184,9 @@ func certDetails(d *doc, c Certificate) {
 	}
 	cols := []column{{width: 32, bold: true}, {width: 68}}
 	d.table(cols, rows, false)
-	d.space(6)
+	d.space(5)
 	d.para(d.t("sheet.cert.unlimited"), strong, d.margin, d.width(), left)
-	d.space(12)
+	d.space(14)
 }
 
 // workload writes hours and, where set, ECTS credits.
@@ -199,9 +198,11 @@ func workload(d *doc, c Certificate) string {
 	return s
 }
 
-// certSignature draws the legal representative's signature block.
-func certSignature(d *doc, c Certificate) {
-	const boxW = 230.0
+// certSignature draws the closing band: the QR code, the identifier and
+// how to verify on the left, the legal representative's signature block on
+// the right. The band is never split across pages.
+func certSignature(d *doc, c Certificate) error {
+	const boxW = 220.0
 	lines := []struct {
 		s  string
 		st style
@@ -211,18 +212,21 @@ func certSignature(d *doc, c Certificate) {
 		{c.LegalRepTitle, body},
 		{d.t("sheet.signedElectronically"), style{size: 8.5, color: accent}},
 	}
-	x := d.margin + d.width() - boxW
 	var wrapped [][]string
-	h := 2.0 * cellPad
+	boxH := 2.0 * cellPad
 	for _, l := range lines {
 		w := d.wrap(l.s, l.st, boxW-2*cellPad)
 		wrapped = append(wrapped, w)
-		h += float64(len(w)) * l.st.lineHeight()
+		boxH += float64(len(w)) * l.st.lineHeight()
 	}
-	d.ensure(h + qrSide + 30)
+	d.ensure(max(boxH+small.lineHeight()+2, qrSide))
+	top := d.y
+
+	// The signature block, on the right.
+	x := d.margin + d.width() - boxW
 	d.text(x, d.y, d.t("sheet.cert.issuedAt", formatDate(d.lang, c.IssuedOn)), small)
 	d.y += small.lineHeight() + 2
-	d.rect(x, d.y, boxW, h, nil, &rule)
+	d.rect(x, d.y, boxW, boxH, nil, &rule)
 	y := d.y + cellPad
 	for i, l := range lines {
 		for _, s := range wrapped[i] {
@@ -230,12 +234,20 @@ func certSignature(d *doc, c Certificate) {
 			y += l.st.lineHeight()
 		}
 	}
-	d.y += h + 14
+	bottom := d.y + boxH
+
+	// The verification block, on the left.
+	d.y = top
+	if err := certVerify(d, c, d.width()-boxW-16); err != nil {
+		return err
+	}
+	d.y = max(d.y, bottom)
+	return nil
 }
 
-// certVerify draws the QR code, the identifier and how to verify.
-func certVerify(d *doc, c Certificate) error {
-	d.ensure(qrSide)
+// certVerify draws the QR code, the identifier and how to verify, in a
+// column of width w at the left margin.
+func certVerify(d *doc, c Certificate, w float64) error {
 	top := d.y
 	x := d.margin
 	if c.QRPayload != "" {
@@ -244,9 +256,9 @@ func certVerify(d *doc, c Certificate) error {
 			return err
 		}
 		d.image(png, x, top, qrSide, qrSide)
-		x += qrSide + 12
+		x += qrSide + 10
+		w -= qrSide + 10
 	}
-	w := d.margin + d.width() - x
 	hint := c.VerifyHint
 	if hint == "" {
 		hint = d.t("sheet.cert.verifyHint")
@@ -254,7 +266,7 @@ func certVerify(d *doc, c Certificate) error {
 	d.para(d.t("sheet.cert.id"), small, x, w, left)
 	d.para(c.ID, strong, x, w, left)
 	d.space(4)
-	d.para(hint, body, x, w, left)
+	d.para(hint, small, x, w, left)
 	d.y = max(d.y, top+qrSide)
 	return nil
 }
