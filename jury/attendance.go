@@ -40,7 +40,8 @@ func (m Milestone) String() string {
 // Eligible reports whether milestones ms meet the credential's attendance
 // rule, and when they do not, a sentence saying why. Mandatory milestones
 // of the credential's plan that ms lacks count as not validated; a
-// validated milestone without hours counts the plan's hours.
+// validated milestone without hours counts the plan's hours. Under
+// AttendanceFree, or while no rule is set, every candidate is eligible.
 func (c *Credential) Eligible(ms []Milestone) (bool, string) {
 	kind := c.Attendance.Kind
 	var reasons []string
@@ -263,21 +264,20 @@ func ParseMilestones(r io.Reader, opts MilestoneOptions) (map[string][]Milestone
 		specs = append([]columnSpec(nil), specs...)
 		specs[2].required = true
 	}
-	tb, err := readTable(r, specs)
-	if err != nil {
-		return nil, err
+	tb, bad, err := readTable(r, specs)
+	if err != nil || tb == nil {
+		return nil, refusal(bad, err)
 	}
 
 	imp := newMilestoneImport(opts)
 	out := make(map[string][]Milestone)
-	var bad []LineError
 	for _, rec := range tb.records {
 		id, m, errs := imp.row(tb, rec)
 		bad = append(bad, errs...)
 		out[id] = append(out[id], m)
 	}
 	if len(bad) > 0 {
-		return nil, &ImportError{Problems: bad}
+		return nil, refusal(bad, nil)
 	}
 	return out, nil
 }

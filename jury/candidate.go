@@ -223,6 +223,9 @@ func checkName(s string) string {
 			return t("check.control")
 		}
 	}
+	if !strings.ContainsFunc(s, unicode.IsLetter) {
+		return t("check.no_letter", s)
+	}
 	return ""
 }
 

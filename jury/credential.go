@@ -168,26 +168,26 @@ type MCC struct {
 // Credential is a micro-credential: what it certifies, who produces it,
 // and how it is assessed.
 type Credential struct {
-	Code         string
-	Title        string
-	Producer     University
-	Participants []University
-	Experts      []Expert
-	Hours        float64 // notional workload; 0 while not set
-	ECTS         float64 // 0 when not set
-	Level        Level
-	Competencies []Competency
-	Outcomes     []LearningOutcome
-	Prerequisites    string
-	Participation    string // form of participation: online, hybrid…
-	QualityAssurance string
-	Supervision      string // supervision during assessment
-	IdentityCheck    string // identity verification during assessment
-	Stackability     string
-	BlindGrading     bool
-	DoubleMarking    DoubleMarking
-	RetentionMonths  int // personal data retention; 0 while not set
-	Attendance       AttendanceRule
+	Code                 string
+	Title                string
+	Producer             University
+	Participants         []University
+	Experts              []Expert
+	Hours                float64 // notional workload; 0 while not set
+	ECTS                 float64 // 0 when not set
+	Level                Level
+	Competencies         []Competency
+	Outcomes             []LearningOutcome
+	Prerequisites        string
+	Participation        string // form of participation: online, hybrid…
+	QualityAssurance     string
+	Supervision          string // supervision during assessment
+	IdentityVerification string // identity verification during assessment
+	Stackability         string
+	BlindGrading         bool
+	DoubleMarking        DoubleMarking
+	RetentionMonths      int // personal data retention; 0 while not set
+	Attendance           AttendanceRule
 	// Milestones is the plan of attendance milestones; a candidate's own
 	// milestones say which were validated.
 	Milestones []Milestone
@@ -381,7 +381,7 @@ func (c *Credential) missingIdentity() []string {
 	out = appendIf(out, blank(c.Participation), "missing.participation")
 	out = appendIf(out, blank(c.QualityAssurance), "missing.quality")
 	out = appendIf(out, blank(c.Supervision), "missing.supervision")
-	return appendIf(out, blank(c.IdentityCheck), "missing.identity_check")
+	return appendIf(out, blank(c.IdentityVerification), "missing.identity_check")
 }
 
 func (c *Credential) missingUniversities() []string {

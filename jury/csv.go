@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -131,23 +132,32 @@ var candidateColumns = []columnSpec{
 // Identifiers are unique in the file and against opts.ExistingIDs, case
 // not mattering.
 func ParseCandidates(r io.Reader, opts ImportOptions) ([]Candidate, error) {
-	tb, err := readTable(r, candidateColumns)
-	if err != nil {
-		return nil, err
+	tb, bad, err := readTable(r, candidateColumns)
+	if err != nil || tb == nil {
+		return nil, refusal(bad, err)
 	}
 
 	imp := newCandidateImport(opts)
 	cands := make([]Candidate, 0, len(tb.records))
-	var bad []LineError
 	for _, rec := range tb.records {
 		c, errs := imp.row(tb, rec)
 		bad = append(bad, errs...)
 		cands = append(cands, c)
 	}
 	if len(bad) > 0 {
-		return nil, &ImportError{Problems: bad}
+		return nil, refusal(bad, nil)
 	}
 	return cands, nil
+}
+
+// refusal returns err, or else an *ImportError of the problems in the
+// order of the file.
+func refusal(bad []LineError, err error) error {
+	if err != nil {
+		return err
+	}
+	slices.SortStableFunc(bad, func(a, b LineError) int { return a.Line - b.Line })
+	return &ImportError{Problems: bad}
 }
 
 // candidateImport holds what rows are checked against.
@@ -356,15 +366,16 @@ func (tb *csvTable) column(name string) string {
 	return t("column." + name)
 }
 
-// readTable reads a whole CSV file and checks its shape. Problems of shape
-// come back as a *ImportError listing all of them.
-func readTable(r io.Reader, specs []columnSpec) (*csvTable, error) {
+// readTable reads a whole CSV file and checks its shape. It returns the
+// table of the well-formed records and the problems of the others, or no
+// table when the header cannot be used. The error is an I/O error.
+func readTable(r io.Reader, specs []columnSpec) (*csvTable, []LineError, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("read csv: %w", err)
+		return nil, nil, fmt.Errorf("read csv: %w", err)
 	}
 	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
-		return nil, &ImportError{Problems: []LineError{{Line: 1, Text: t("csv.utf16")}}}
+		return nil, []LineError{{Line: 1, Text: t("csv.utf16")}}, nil
 	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 
@@ -372,10 +383,7 @@ func readTable(r io.Reader, specs []columnSpec) (*csvTable, error) {
 	cr.Comma = detectSeparator(data)
 	cr.FieldsPerRecord = -1
 	tb, bad := scanTable(cr, specs)
-	if len(bad) > 0 {
-		return nil, &ImportError{Problems: bad}
-	}
-	return tb, nil
+	return tb, bad, nil
 }
 
 // scanTable reads the records of cr: the header first, then the data.
@@ -390,6 +398,9 @@ func scanTable(cr *csv.Reader, specs []columnSpec) (*csvTable, []LineError) {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			bad = append(bad, LineError{Line: pe.StartLine, Text: syntaxText(pe)})
+			if tb.header == nil {
+				return nil, bad // no header to read the rest with
+			}
 			continue
 		}
 		if err != nil {
@@ -403,6 +414,9 @@ func scanTable(cr *csv.Reader, specs []columnSpec) (*csvTable, []LineError) {
 		if i := invalidUTF8(fields); i >= 0 {
 			bad = append(bad, LineError{Line: line, Column: tb.headerAt(i),
 				Text: t("csv.utf8")})
+			if tb.header == nil {
+				return nil, bad
+			}
 			continue
 		}
 		if tb.header == nil {
@@ -415,20 +429,19 @@ func scanTable(cr *csv.Reader, specs []columnSpec) (*csvTable, []LineError) {
 			bad = append(bad, LineError{Line: line, Text: msg})
 		}
 	}
-	return tb, tb.finish(bad)
+	return tb.finish(bad)
 }
 
-// finish adds the problems of a file with no header or no record.
-func (tb *csvTable) finish(bad []LineError) []LineError {
+// finish returns the table, or no table and a problem when the file has
+// no header or no record.
+func (tb *csvTable) finish(bad []LineError) (*csvTable, []LineError) {
 	switch {
-	case len(bad) > 0:
-		return bad
 	case tb.header == nil:
-		return []LineError{{Line: 1, Text: t("csv.empty")}}
-	case len(tb.records) == 0:
-		return []LineError{{Line: 2, Text: t("csv.no_rows")}}
+		return nil, append(bad, LineError{Line: 1, Text: t("csv.empty")})
+	case len(tb.records) == 0 && len(bad) == 0:
+		return nil, []LineError{{Line: 2, Text: t("csv.no_rows")}}
 	}
-	return nil
+	return tb, bad
 }
 
 // headerAt returns the header of field i, "" when there is none yet.

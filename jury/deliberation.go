@@ -44,7 +44,10 @@ type sentenceError struct {
 	args     []any
 }
 
+// Error returns the sentence in the current language.
 func (e *sentenceError) Error() string { return i18n.T(e.key, e.args...) }
+
+// Unwrap returns the sentinel, for errors.Is.
 func (e *sentenceError) Unwrap() error { return e.sentinel }
 
 // sentenceErr returns a user-facing error for sentinel, worded by key.
@@ -453,7 +456,7 @@ func overrideOutcome(proposed, o Outcome) (Outcome, error) {
 	if o.Passing() && !proposed.Passing() {
 		o = OutcomePassedByJury
 	}
-	if o == proposed {
+	if o == proposed || (o.Passing() && proposed.Passing()) {
 		return "", sentenceErr(ErrSameOutcome, "jury.error.same_outcome")
 	}
 	return o, nil
@@ -473,6 +476,7 @@ func sameProposal(a, b Proposal) bool {
 		a.Measure == b.Measure && slices.Equal(a.Reasons, b.Reasons)
 }
 
+// copyVote returns a copy of v that shares nothing with it.
 func copyVote(v *Vote) *Vote {
 	if v == nil {
 		return nil
@@ -485,12 +489,14 @@ func copyVote(v *Vote) *Vote {
 	return &c
 }
 
+// copyDecision returns a copy of dec that shares nothing with it.
 func copyDecision(dec Decision) Decision {
 	dec.Vote = copyVote(dec.Vote)
 	dec.Proposed.Reasons = slices.Clone(dec.Proposed.Reasons)
 	return dec
 }
 
+// copyMeeting returns a copy of m that shares nothing with it.
 func copyMeeting(m Meeting) Meeting {
 	m.Members = slices.Clone(m.Members)
 	return m
@@ -506,6 +512,8 @@ type canonicalDeliberation struct {
 	Version    int                 `json:"version"`
 	Replaces   int                 `json:"replaces"`
 	Reopen     string              `json:"reopen"`
+	ReopenedBy string              `json:"reopenedBy"`
+	ReopenedAt string              `json:"reopenedAt"`
 	Date       string              `json:"date"`
 	Place      string              `json:"place"`
 	Remote     bool                `json:"remote"`
@@ -516,6 +524,7 @@ type canonicalDeliberation struct {
 	Decisions  []canonicalDecision `json:"decisions"`
 }
 
+// canonicalMember is a jury member in the canonical form.
 type canonicalMember struct {
 	Name        string `json:"name"`
 	Role        string `json:"role"`
@@ -524,6 +533,8 @@ type canonicalMember struct {
 	Present     bool   `json:"present"`
 }
 
+// canonicalDecision is a decision in the canonical form; marks are
+// written with four decimals so that float printing cannot vary.
 type canonicalDecision struct {
 	Candidate string `json:"candidate"`
 	Proposed  string `json:"proposed"`
@@ -535,12 +546,15 @@ type canonicalDecision struct {
 	Vote      string `json:"vote"`
 }
 
+// canonical returns the canonical form of d.
 func (d *Deliberation) canonical() canonicalDeliberation {
 	c := canonicalDeliberation{
 		Format: "certeval-deliberation/1", Credential: d.Credential,
 		Sitting: d.Sitting, Version: d.Version, Replaces: d.Replaces,
-		Reopen: d.ReopenReason, Date: d.Meeting.Date.UTC().Format(time.RFC3339),
-		Place: d.Meeting.Place, Remote: d.Meeting.Remote, Quorum: d.Meeting.Quorum,
+		Reopen: d.ReopenReason, ReopenedBy: d.ReopenedBy,
+		ReopenedAt: d.ReopenedAt.UTC().Format(time.RFC3339Nano),
+		Date:       d.Meeting.Date.UTC().Format(time.RFC3339),
+		Place:      d.Meeting.Place, Remote: d.Meeting.Remote, Quorum: d.Meeting.Quorum,
 		ClosedBy: d.ClosedBy, ClosedAt: d.ClosedAt.UTC().Format(time.RFC3339Nano),
 	}
 	for _, m := range d.Meeting.Members {
@@ -555,6 +569,7 @@ func (d *Deliberation) canonical() canonicalDeliberation {
 	return c
 }
 
+// canonicalDecisionOf returns the canonical form of dec.
 func canonicalDecisionOf(dec Decision) canonicalDecision {
 	c := canonicalDecision{
 		Candidate: dec.Candidate, Proposed: string(dec.Proposed.Outcome),

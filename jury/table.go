@@ -9,8 +9,6 @@ import (
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 
 	"certeval/i18n"
@@ -76,7 +74,9 @@ type Filter struct {
 // Table is the deliberation table: rows that sort by any column and filter.
 // It is not safe for concurrent use.
 type Table struct {
-	rows []tableRow
+	rows  []tableRow
+	tag   language.Tag
+	keyed map[Column]bool // columns whose collation keys are computed
 }
 
 // tableRow is a row with its sort keys and folded search texts.
@@ -90,30 +90,48 @@ type tableRow struct {
 // collation of the current language (French by default: accents and case
 // weigh less than letters); identifiers and codes sort digits as numbers.
 func NewTable(rows []Row) *Table {
-	tag := language.French
-	if i18n.Language() == "en" {
-		tag = language.English
+	t := &Table{
+		rows:  make([]tableRow, len(rows)),
+		tag:   language.French,
+		keyed: make(map[Column]bool),
 	}
-	names := collate.New(tag)
-	codes := collate.New(tag, collate.Numeric)
-	var buf collate.Buffer
-	fold := newTableFolder()
+	if i18n.Language() == "en" {
+		t.tag = language.English
+	}
 
-	t := &Table{rows: make([]tableRow, len(rows))}
+	fold := newTableFolder()
 	for i, r := range rows {
 		search := r.ID + "\x00" + r.AnonCode
 		if r.Revealed {
 			search += "\x00" + r.Name
 		}
-		t.rows[i] = tableRow{
-			Row:     r,
-			idKey:   codes.KeyFromString(&buf, r.ID),
-			anonKey: codes.KeyFromString(&buf, r.AnonCode),
-			nameKey: names.KeyFromString(&buf, r.Display()),
-			search:  fold(search),
-		}
+		t.rows[i] = tableRow{Row: r, search: fold(search)}
 	}
 	return t
+}
+
+// collationKeys computes, once, the sort keys of a text column.
+func (t *Table) collationKeys(c Column) {
+	if t.keyed[c] || (c != ColumnID && c != ColumnName && c != ColumnAnonCode) {
+		return
+	}
+	col := collate.New(t.tag, collate.Numeric)
+	if c == ColumnName {
+		col = collate.New(t.tag)
+	}
+	var buf collate.Buffer
+	for i := range t.rows {
+		r := &t.rows[i]
+		switch c {
+		case ColumnID:
+			r.idKey = col.KeyFromString(&buf, r.ID)
+		case ColumnAnonCode:
+			r.anonKey = col.KeyFromString(&buf, r.AnonCode)
+		case ColumnName:
+			r.nameKey = col.KeyFromString(&buf, r.Display())
+		}
+	}
+	t.keyed[c] = true
 }
 
 // Len returns the number of rows.
@@ -133,6 +151,7 @@ func (t *Table) Rows() []Row {
 // A name not revealed sorts by its anonymous code, so that the order gives
 // nothing away. Rows without a mark come last either way.
 func (t *Table) Sort(c Column, desc bool) {
+	t.collationKeys(c)
 	slices.SortStableFunc(t.rows, func(a, b tableRow) int {
 		if c == ColumnMark && a.HasMark != b.HasMark {
 			if a.HasMark {
@@ -224,13 +243,28 @@ func compareFlag(a, b bool) int {
 // newTableFolder returns a function that lowers case and drops accents, so
 // that "eloise" finds "Éloïse" and "coeur" finds "Cœur".
 func newTableFolder() func(string) string {
-	strip := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	ligatures := strings.NewReplacer("œ", "oe", "Œ", "oe", "æ", "ae", "Æ", "ae")
+	var b strings.Builder
 	return func(s string) string {
-		out, _, err := transform.String(strip, s)
-		if err != nil {
-			out = s
+		if isASCII(s) {
+			return strings.ToLower(s)
 		}
-		return strings.ToLower(ligatures.Replace(out))
+		b.Reset()
+		for _, r := range norm.NFD.String(ligatures.Replace(s)) {
+			if !unicode.Is(unicode.Mn, r) {
+				b.WriteRune(unicode.ToLower(r))
+			}
+		}
+		return b.String()
 	}
+}
+
+// isASCII reports whether s holds only ASCII bytes.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

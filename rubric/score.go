@@ -2,6 +2,7 @@ package rubric
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,7 +16,7 @@ type Result struct {
 	Max      float64   // highest possible total
 	Mark     float64   // Total on the grid's mark scale, rounded
 	Mastery  []Mastery // one per competency evidenced by a scored criterion
-	Complete bool      // every scored criterion has a valid level
+	Complete bool      // one valid level per scored criterion, no extra choice
 	Passed   bool      // complete and no rule failed
 	Reasons  []Reason  // why the grade does not pass; empty when it passes
 }
@@ -195,16 +196,57 @@ func (s *Scorer) Max() float64 { return s.hi }
 // trailing choices count as none. Score never panics on bad choices: they
 // make the result incomplete, with a reason.
 func (s *Scorer) Score(choices []int) Result {
-	r := Result{
-		Choices:  make([]int, len(s.crit)),
-		Max:      s.hi,
-		Complete: true,
-		Mastery:  make([]Mastery, len(s.comps)),
+	var r Result
+	var buf [8]Reason
+	reasons := s.score(&r, choices, make([]int, len(s.crit)), make([]Mastery, len(s.comps)),
+		buf[:0])
+	if len(reasons) > 0 {
+		r.Reasons = slices.Clone(reasons)
 	}
+	return r
+}
+
+// ScoreAll computes the results of many grades, as Score does one by one,
+// with a few allocations for the whole batch: the results share backing
+// arrays, each slice capped to its own part.
+func (s *Scorer) ScoreAll(grades [][]int) []Result {
+	out := make([]Result, len(grades))
+	n, m := len(s.crit), len(s.comps)
+	choices := make([]int, len(grades)*n)
+	mastery := make([]Mastery, len(grades)*m)
+
+	// Reasons go in chunks; a full chunk is left to the results that use it.
+	most := n + m + 2
+	var reasons []Reason
+	for i, g := range grades {
+		if len(g) > n {
+			most = len(g) + m + 2
+		}
+		if cap(reasons)-len(reasons) < most {
+			reasons = make([]Reason, 0, max(reasonChunk, most))
+		}
+		from := len(reasons)
+		reasons = s.score(&out[i], g, choices[i*n:(i+1)*n:(i+1)*n],
+			mastery[i*m:(i+1)*m:(i+1)*m], reasons)
+		if len(reasons) > from {
+			out[i].Reasons = reasons[from:len(reasons):len(reasons)]
+		}
+	}
+	return out
+}
+
+const reasonChunk = 1024
+
+// score fills r from choices, using dst and mastery for r's Choices and
+// Mastery, and returns reasons with the result's reasons appended.
+func (s *Scorer) score(r *Result, choices, dst []int, mastery []Mastery,
+	reasons []Reason) []Reason {
+	*r = Result{Choices: dst, Max: s.hi, Complete: true, Mastery: mastery}
+	from := len(reasons)
 	var weakBuf [16]int
-	weak := weakBuf[:0]
+	weak := weakBuf[:0] // per competency, the criterion holding its lowest level
 	for k, c := range s.comps {
-		r.Mastery[k] = Mastery{Competency: c.code, Level: math.MaxInt, Required: c.need}
+		mastery[k] = Mastery{Competency: c.code, Level: math.MaxInt, Required: c.need}
 		weak = append(weak, -1)
 	}
 
@@ -212,22 +254,27 @@ func (s *Scorer) Score(choices []int) Result {
 	total := 0.0
 	for i := range s.crit {
 		c := choiceAt(choices, i)
-		r.Choices[i] = c
-		total += s.scoreCriterion(&r, i, c, weak)
+		dst[i] = c
+		points, kind := s.scoreCriterion(r, i, c, weak)
+		total += points
+		if kind != 0 {
+			reasons = append(reasons, s.criterionReason(kind, i, c))
+		}
 	}
 	if len(choices) > len(s.crit) {
-		r.fail(Reason{Kind: ReasonChoiceCount, Criterion: -1,
+		r.Complete = false
+		reasons = append(reasons, Reason{Kind: ReasonChoiceCount, Criterion: -1,
 			Value: float64(len(choices)), Threshold: float64(len(s.crit))})
 	}
 
 	r.Total = round6(total)
 	r.Mark = s.mark(r.Total)
-	if r.Complete {
-		s.checkTotal(&r)
+	if why := s.checkTotal(r); why.Kind != 0 && r.Complete {
+		reasons = append(reasons, why)
 	}
-	s.checkMastery(&r, weak)
-	r.Passed = r.Complete && len(r.Reasons) == 0
-	return r
+	reasons = s.checkMastery(r, weak, reasons)
+	r.Passed = r.Complete && len(reasons) == from
+	return reasons
 }
 
 func choiceAt(choices []int, i int) int {
@@ -238,44 +285,47 @@ func choiceAt(choices []int, i int) int {
 }
 
 // scoreCriterion returns the weighted points of choice c on criterion i
-// and records what it means for completeness, eliminatory rules and
-// mastery.
-func (s *Scorer) scoreCriterion(r *Result, i, c int, weak []int) float64 {
+// and the kind of reason it fails, if it does; it records what the choice
+// means for completeness and mastery.
+func (s *Scorer) scoreCriterion(r *Result, i, c int, weak []int) (float64, ReasonKind) {
 	sc := &s.crit[i]
 	switch {
 	case c >= len(sc.points):
 		r.Complete = false
-		r.fail(Reason{Kind: ReasonInvalid, Criterion: i, Label: sc.label})
-		s.undetermined(r, sc.comp)
-		return 0
+		undetermined(r, sc.comp)
+		return 0, ReasonInvalid
 	case c < 0 && len(sc.points) == 0:
-		return 0
+		return 0, 0
 	case c < 0:
 		r.Complete = false
-		r.fail(Reason{Kind: ReasonMissing, Criterion: i, Label: sc.label})
-		s.undetermined(r, sc.comp)
-		return 0
+		undetermined(r, sc.comp)
+		return 0, ReasonMissing
 	}
 
-	if c < sc.elim {
-		r.fail(Reason{Kind: ReasonEliminatory, Criterion: i, Label: sc.label,
-			Level: sc.labels[c], Required: labelAt(sc.labels, sc.elim)})
-	}
 	if k := sc.comp; k >= 0 && r.Mastery[k].Level >= 0 && c < r.Mastery[k].Level {
 		r.Mastery[k].Level = c
 		weak[k] = i
 	}
-	return sc.points[c]
+	if c < sc.elim {
+		return sc.points[c], ReasonEliminatory
+	}
+	return sc.points[c], 0
 }
 
-func (s *Scorer) undetermined(r *Result, k int) {
+// criterionReason returns the reason of kind about choice c on criterion i.
+func (s *Scorer) criterionReason(kind ReasonKind, i, c int) Reason {
+	sc := &s.crit[i]
+	r := Reason{Kind: kind, Criterion: i, Label: sc.label}
+	if kind == ReasonEliminatory {
+		r.Level, r.Required = sc.labels[c], labelAt(sc.labels, sc.elim)
+	}
+	return r
+}
+
+func undetermined(r *Result, k int) {
 	if k >= 0 {
 		r.Mastery[k].Level = -1
 	}
-}
-
-func (r *Result) fail(reason Reason) {
-	r.Reasons = append(r.Reasons, reason)
 }
 
 func labelAt(labels []string, i int) string {
@@ -287,21 +337,20 @@ func labelAt(labels []string, i int) string {
 
 // checkTotal applies the minimum total, in points or as a mark. The mark
 // is compared once rounded, as documents print it.
-func (s *Scorer) checkTotal(r *Result) {
-	if s.minTotal <= 0 {
-		return
-	}
+func (s *Scorer) checkTotal(r *Result) Reason {
 	switch {
+	case s.minTotal <= 0:
 	case s.isMark && r.Mark < s.minTotal-epsilon:
-		r.fail(Reason{Kind: ReasonMark, Criterion: -1, Value: r.Mark, Threshold: s.minTotal})
+		return Reason{Kind: ReasonMark, Criterion: -1, Value: r.Mark, Threshold: s.minTotal}
 	case !s.isMark && r.Total < round6(s.minTotal)-epsilon:
-		r.fail(Reason{Kind: ReasonTotal, Criterion: -1, Value: r.Total, Threshold: s.minTotal})
+		return Reason{Kind: ReasonTotal, Criterion: -1, Value: r.Total, Threshold: s.minTotal}
 	}
+	return Reason{}
 }
 
-// checkMastery settles each competency's level and fails those below
-// their requirement.
-func (s *Scorer) checkMastery(r *Result, weak []int) {
+// checkMastery settles each competency's level and appends a reason for
+// each one below its requirement.
+func (s *Scorer) checkMastery(r *Result, weak []int, reasons []Reason) []Reason {
 	for k := range r.Mastery {
 		m := &r.Mastery[k]
 		if m.Level < 0 {
@@ -311,10 +360,11 @@ func (s *Scorer) checkMastery(r *Result, weak []int) {
 		m.Label = labels[m.Level]
 		m.Reached = m.Level >= m.Required
 		if !m.Reached {
-			r.fail(Reason{Kind: ReasonMastery, Criterion: -1, Competency: m.Competency,
-				Level: m.Label, Required: labelAt(labels, m.Required)})
+			reasons = append(reasons, Reason{Kind: ReasonMastery, Criterion: -1,
+				Competency: m.Competency, Level: m.Label, Required: labelAt(labels, m.Required)})
 		}
 	}
+	return reasons
 }
 
 // epsilon absorbs binary floating-point noise when comparing decimal

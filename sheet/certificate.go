@@ -70,11 +70,8 @@ type Certificate struct {
 	VerifyHint string
 }
 
-// qrSide is the QR code's side in points; qrPixels its bitmap size.
-const (
-	qrSide   = 84
-	qrPixels = 256
-)
+// qrSide is the QR code's side in points.
+const qrSide = 84
 
 // Certificate renders a learner's certificate.
 func (r *Renderer) Certificate(c Certificate) ([]byte, error) {
@@ -85,6 +82,7 @@ func (r *Renderer) Certificate(c Certificate) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.info(d.t("sheet.cert.title")+" — "+c.Title, c.Producer.Name)
 	d.header(c.Producer)
 	certIntro(d, c)
 	certCompetencies(d, c)
@@ -251,11 +249,9 @@ func certVerify(d *doc, c Certificate, w float64) error {
 	top := d.y
 	x := d.margin
 	if c.QRPayload != "" {
-		png, err := qrPNG(c.QRPayload)
-		if err != nil {
+		if err := d.qr(c.QRPayload, x, top, qrSide); err != nil {
 			return err
 		}
-		d.image(png, x, top, qrSide, qrSide)
 		x += qrSide + 10
 		w -= qrSide + 10
 	}

@@ -51,6 +51,7 @@ func (r *Renderer) BlankGrid(g BlankGrid) ([]byte, error) {
 	}
 	d.margin, d.top = 36, 34
 	d.y = d.top
+	d.info(d.t("sheet.grid.title")+" — "+g.Title, g.Producer.Name)
 	if g.Producer.Name != "" {
 		d.header(g.Producer)
 	}
@@ -58,7 +59,12 @@ func (r *Renderer) BlankGrid(g BlankGrid) ([]byte, error) {
 	d.para(joinNonEmpty(" — ", g.Title, g.Name), strong, d.margin, d.width(), center)
 	d.space(8)
 	gridIdentity(d)
+
+	// A grid of many criteria repeats the candidate's line on each page,
+	// in case the pages are separated.
+	d.onNewPage = func() { gridIdentity(d) }
 	d.table(gridColumns(d, g), gridRows(d, g), true)
+	d.onNewPage = nil
 	gridFooter(d)
 	return d.finish()
 }
@@ -82,7 +88,7 @@ func gridIdentity(d *doc) {
 
 // gridColumns are the criterion, one column per level, the comments.
 func gridColumns(d *doc, g BlankGrid) []column {
-	cols := []column{{title: d.t("sheet.grid.criterion"), width: 20, bold: true}}
+	cols := []column{{title: d.t("sheet.grid.criterion"), width: 20, titled: true}}
 	share := 62 / float64(len(g.Levels))
 	for _, l := range g.Levels {
 		cols = append(cols, column{title: l, width: share})

@@ -8,15 +8,18 @@ import (
 	"image/draw"
 	"image/png"
 
+	"github.com/signintech/gopdf"
 	"github.com/skip2/go-qrcode"
 )
 
 // pngMagic starts every PNG file.
 const pngMagic = "\x89PNG\r\n\x1a\n"
 
-// drawable returns image bytes gopdf can embed. gopdf refuses 16-bit and
-// interlaced PNGs, which logos often are: those are decoded and written
-// again as 8-bit PNGs, once per distinct image for the Renderer's life.
+// drawable returns image bytes gopdf can embed cheaply. gopdf refuses
+// 16-bit and interlaced PNGs, which logos often are, and splits the alpha
+// channel out of a transparent PNG again for every document. Such images
+// are flattened onto white paper and written as opaque 8-bit PNGs, once
+// per distinct image for the Renderer's life.
 func (r *Renderer) drawable(b []byte) ([]byte, error) {
 	if !needsConversion(b) {
 		return b, nil
@@ -29,8 +32,9 @@ func (r *Renderer) drawable(b []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read header image: %w", err)
 	}
-	rgba := image.NewNRGBA(img.Bounds())
-	draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
+	rgba := image.NewRGBA(img.Bounds())
+	draw.Draw(rgba, rgba.Bounds(), image.White, image.Point{}, draw.Src)
+	draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Over)
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, rgba); err != nil {
 		return nil, fmt.Errorf("convert header image: %w", err)
@@ -39,31 +43,56 @@ func (r *Renderer) drawable(b []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// needsConversion reports a PNG whose header says 16 bits per sample or
-// interlacing.
+// needsConversion reports a PNG whose header says 16 bits per sample, an
+// alpha channel or interlacing.
 func needsConversion(b []byte) bool {
-	const depth, interlace = 24, 28 // offsets in the IHDR chunk
+	const depth, colour, interlace = 24, 25, 28 // offsets in the IHDR chunk
 	if len(b) <= interlace || string(b[:8]) != pngMagic || string(b[12:16]) != "IHDR" {
 		return false
 	}
-	return b[depth] > 8 || b[interlace] != 0
+	alpha := b[colour] == 4 || b[colour] == 6
+	return b[depth] > 8 || alpha || b[interlace] != 0
 }
 
-// qrPNG draws payload as a QR code of fixed size in 8-bit grey, so that
-// the same payload always gives the same bytes.
-func qrPNG(payload string) ([]byte, error) {
+// qrModules returns the dark modules of payload's QR code, row by row.
+func qrModules(payload string) ([][]bool, error) {
 	q, err := qrcode.New(payload, qrcode.Medium)
 	if err != nil {
 		return nil, fmt.Errorf("encode qr code: %w", err)
 	}
 	q.DisableBorder = true
-	src := q.Image(qrPixels)
-	grey := image.NewGray(src.Bounds())
-	draw.Draw(grey, grey.Bounds(), src, src.Bounds().Min, draw.Src)
-	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, grey); err != nil {
-		return nil, fmt.Errorf("encode qr code: %w", err)
+	return q.Bitmap(), nil
+}
+
+// qr draws payload's QR code as vector squares in a side × side box: sharp
+// at any zoom and cheaper than an image. Each run of dark modules in a row
+// is one rectangle.
+func (d *doc) qr(payload string, x, y, side float64) error {
+	rows, err := qrModules(payload)
+	if err != nil {
+		return err
 	}
-	return buf.Bytes(), nil
+	if len(rows) == 0 {
+		return nil
+	}
+	m := side / float64(len(rows))
+	d.add(func(gp *gopdf.GoPdf) error {
+		gp.SetFillColor(0, 0, 0)
+		for r, row := range rows {
+			for c := 0; c < len(row); {
+				if !row[c] {
+					c++
+					continue
+				}
+				start := c
+				for c < len(row) && row[c] {
+					c++
+				}
+				gp.RectFromUpperLeftWithStyle(x+float64(start)*m, y+float64(r)*m,
+					float64(c-start)*m, m, "F")
+			}
+		}
+		return nil
+	})
+	return nil
 }

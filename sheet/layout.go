@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"compress/zlib"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -31,6 +32,12 @@ type style struct {
 }
 
 func (s style) lineHeight() float64 { return s.size * 1.3 }
+
+// withSize returns s at another size.
+func (s style) withSize(size float64) style {
+	s.size = size
+	return s
+}
 
 // Styles used across the documents.
 var (
@@ -84,6 +91,7 @@ func (r *Renderer) newDoc(lang string, landscape bool, footer string) (*doc, err
 	}
 	gp := &gopdf.GoPdf{}
 	gp.Start(gopdf.Config{PageSize: size, Unit: gopdf.UnitPT})
+	gp.SetCompressLevel(zlib.BestSpeed)
 	for _, f := range []string{familyRegular, familyBold} {
 		if err := gp.AddTTFFontFromFontContainer(f, r.fonts); err != nil {
 			return nil, fmt.Errorf("add font %s: %w", f, err)
@@ -96,6 +104,11 @@ func (r *Renderer) newDoc(lang string, landscape bool, footer string) (*doc, err
 	d.bottom = d.h - 52
 	d.newPage()
 	return d, nil
+}
+
+// info sets the document's metadata; no date, so the bytes stay the same.
+func (d *doc) info(title, author string) {
+	d.gp.SetInfo(gopdf.PdfInfo{Title: title, Author: author, Creator: "Certeval"})
 }
 
 // t translates key in the document's language.
@@ -205,7 +218,7 @@ func (d *doc) wrapPara(para string, st style, width float64) []string {
 }
 
 // breakWord cuts a word too long for width after as many runes as fit
-// (at least one).
+// (at least one), or after the last hyphen among them when there is one.
 func (d *doc) breakWord(word string, st style, width float64) (string, string) {
 	n := 0
 	for i := range word {
@@ -217,6 +230,9 @@ func (d *doc) breakWord(word string, st style, width float64) (string, string) {
 	if n == 0 {
 		_, size := utf8.DecodeRuneInString(word)
 		n = size
+	}
+	if h := strings.LastIndex(word[:n], "-"); h > 0 {
+		n = h + 1
 	}
 	return word[:n], word[n:]
 }
@@ -318,13 +334,19 @@ func (d *doc) space(h float64) { d.y += h }
 // heading draws a section title with a rule under it, kept with at least
 // the next few lines.
 func (d *doc) heading(s string) {
-	st := style{bold: true, size: 11, color: accent}
-	d.ensure(st.lineHeight() + 4*body.lineHeight())
+	d.ensure(headingHeight + 4*body.lineHeight())
+	st := headingSt
 	d.text(d.margin, d.y, s, st)
 	d.y += st.lineHeight() + 1
 	d.line(d.margin, d.y, d.margin+d.width(), d.y, 0.6, accent)
 	d.y += 5
 }
+
+// headingSt is the style of section titles; headingHeight the room one
+// takes with its rule.
+var headingSt = style{bold: true, size: 11, color: accent}
+
+var headingHeight = headingSt.lineHeight() + 6
 
 // header draws a university's letterhead at the top of the current page
 // and moves below it.

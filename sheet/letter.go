@@ -45,6 +45,7 @@ func (r *Renderer) Letter(l Letter) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.info(d.t("sheet.letter.subject", l.Title), l.Producer.Name)
 	d.header(l.Producer)
 	letterAddress(d, l)
 	letterBody(d, l)
@@ -63,7 +64,10 @@ func letterAddress(d *doc, l Letter) {
 		d.para(a, body, x, w, left)
 	}
 	d.space(18)
-	dated := d.t("sheet.letter.dated", joinNonEmpty(", ", l.Place, formatDate(d.lang, l.Date)))
+	dated := formatDate(d.lang, l.Date)
+	if l.Place != "" {
+		dated = d.t("sheet.letter.dated", l.Place, dated)
+	}
 	d.para(dated, body, x, w, left)
 	d.space(22)
 	d.para(d.t("sheet.letter.subject", l.Title), strong, d.margin, d.width(), left)

@@ -59,6 +59,7 @@ func (r *Renderer) Minutes(m Minutes) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.info(d.t("sheet.minutes.title")+" — "+m.Title, m.Producer.Name)
 	d.header(m.Producer)
 	d.title(d.t("sheet.minutes.title"), 16)
 	d.para(credentialLine(d, m.Title, m.Code), strong, d.margin, d.width(), center)
@@ -127,16 +128,19 @@ func minutesDecisions(d *doc, ds []Decision) {
 // minutesClosing records who closed the deliberation, when, and the
 // fingerprint of the decisions, with the signature block.
 func minutesClosing(d *doc, m Minutes) {
-	d.heading(d.t("sheet.minutes.closing"))
 	rows := [][]string{
 		{d.t("sheet.minutes.closedBy"), m.ClosedBy},
 		{d.t("sheet.minutes.closedAt"), formatDateTime(d.lang, m.ClosedAt)},
 		{d.t("sheet.minutes.fingerprint"), m.DecisionFingerprint},
 		{d.t("sheet.minutes.versionLabel"), strconv.Itoa(m.Version)},
 	}
-	d.table([]column{{width: 28, bold: true}, {width: 72}}, rows, false)
+	cols := []column{{width: 28, bold: true}, {width: 72}}
+
+	// The closing and its signature stay on one page.
+	d.ensure(headingHeight + d.tableHeight(cols, rows, false) + 10 + 3*body.lineHeight())
+	d.heading(d.t("sheet.minutes.closing"))
+	d.table(cols, rows, false)
 	d.space(10)
-	d.ensure(3 * body.lineHeight())
 	sign := d.t("sheet.minutes.signed", m.Jury.President)
 	d.para(sign, body, d.margin, d.width(), right)
 	d.para(d.t("sheet.signedElectronically"), style{size: 8.5, color: accent},

@@ -46,6 +46,7 @@ func (r *Renderer) ResultSheet(s ResultSheet) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.info(d.t("sheet.results.title")+" — "+s.Title, s.Header.Name)
 	d.header(s.Header)
 	d.title(d.t("sheet.results.title"), 16)
 	d.para(credentialLine(d, s.Title, s.Code), strong, d.margin, d.width(), center)

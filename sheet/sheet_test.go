@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,7 +93,7 @@ func documents() []document {
 		}, []string{
 			"Mme Marie-Hélène DUPONT-ŒHLER", "Décision : Admise", "Note : 15,5 / 20",
 			"Voies de recours", "recours gracieux", "Date limite de recours : 29 août 2025",
-			"Fait à Villeurbanne, 30 juin 2025", "Présidente du jury",
+			"Villeurbanne, le 30 juin 2025", "Présidente du jury",
 		}},
 		{"grid", func(r *sheet.Renderer) ([]byte, error) {
 			return r.BlankGrid(sampleGrid())
@@ -163,20 +164,41 @@ func TestText(t *testing.T) {
 	}
 }
 
-// TestLongTable proves that long names and observations wrap inside their
-// cells and that a long list paginates with its header repeated.
+// TestLongTable proves that a long list paginates with its header and
+// footer on every page, and that long names and observations wrap inside
+// their cells without a row split across pages.
 func TestLongTable(t *testing.T) {
 	needTool(t, "pdftotext")
 	r := mustRenderer(t)
-	b, err := r.ResultSheet(sampleResults(60, true))
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		name  string
+		long  bool
+		pages int // exact count expected, 0 for "at least 3"
+	}{
+		{"60 candidates", false, 3},
+		{"60 candidates with long names and observations", true, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := r.ResultSheet(sampleResults(60, tc.long))
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := writeTemp(t, b)
+			pages := strings.Split(strings.TrimRight(pdfText(t, path), "\f"), "\f")
+			if tc.pages > 0 && len(pages) != tc.pages || len(pages) < 3 {
+				t.Fatalf("60 rows fill %d pages, want %d (at least 3)", len(pages), tc.pages)
+			}
+			checkPages(t, pages)
+			checkEachRowOnce(t, strings.Join(pages, " "), 60)
+			checkInsideMargins(t, path)
+			qpdfCheck(t, path)
+		})
 	}
-	path := writeTemp(t, b)
-	pages := strings.Split(strings.TrimRight(pdfText(t, path), "\f"), "\f")
-	if len(pages) < 3 {
-		t.Fatalf("60 long rows fill %d pages, want at least 3", len(pages))
-	}
+}
+
+// checkPages wants "Page i / n" and the repeated table header on each page.
+func checkPages(t *testing.T, pages []string) {
+	t.Helper()
 	n := strconv.Itoa(len(pages))
 	for i, p := range pages {
 		if want := "Page " + strconv.Itoa(i+1) + " / " + n; !strings.Contains(p, want) {
@@ -186,14 +208,43 @@ func TestLongTable(t *testing.T) {
 			t.Errorf("page %d lacks the repeated table header", i+1)
 		}
 	}
-	text := strings.Join(pages, "")
-	for _, id := range []string{"CAND-0001", "CAND-0030", "CAND-0060"} {
-		if strings.Count(text, id) != 1 {
-			t.Errorf("%s appears %d times, want once", id, strings.Count(text, id))
+}
+
+// checkEachRowOnce wants every candidate's identifier exactly once: a row
+// split across pages or lost would break it.
+func checkEachRowOnce(t *testing.T, text string, n int) {
+	t.Helper()
+	for i := 1; i <= n; i++ {
+		id := fmt.Sprintf("CAND-%04d", i)
+		if c := strings.Count(text, id); c != 1 {
+			t.Errorf("%s appears %d times, want once", id, c)
 		}
 	}
-	checkInsideMargins(t, path)
-	qpdfCheck(t, path)
+}
+
+// TestQRCodeScans reads the certificate's QR code back from a rendering of
+// the page and wants the payload.
+func TestQRCodeScans(t *testing.T) {
+	needTool(t, "pdftoppm")
+	needTool(t, "zbarimg")
+	c := sampleCertificate("fr")
+	b, err := mustRenderer(t).Certificate(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writeTemp(t, b)
+	png := filepath.Join(t.TempDir(), "page")
+	if out, err := exec.Command("pdftoppm", "-png", "-r", "150", "-singlefile", path,
+		png).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	out, err := exec.Command("zbarimg", "--quiet", "--raw", png+".png").Output()
+	if err != nil {
+		t.Fatalf("zbarimg found no code: %v", err)
+	}
+	if got := strings.TrimSpace(string(out)); got != c.QRPayload {
+		t.Fatalf("QR code reads %q, want %q", got, c.QRPayload)
+	}
 }
 
 // TestEmptyInput refuses documents with nothing to show.

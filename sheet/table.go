@@ -1,11 +1,21 @@
 package sheet
 
+import "strings"
+
 // column is one column of a table.
 type column struct {
 	title string
 	width float64 // share of the table's width
 	align align
 	bold  bool
+	// titled makes the first line of each cell bold, the rest regular.
+	titled bool
+}
+
+// styledLine is one wrapped line of a cell and its style.
+type styledLine struct {
+	s  string
+	st style
 }
 
 // cellPad is the padding inside table cells.
@@ -23,7 +33,12 @@ func (d *doc) table(cols []column, rows [][]string, showHeader bool) {
 	}
 	drawHeader()
 	prev := d.onNewPage
-	d.onNewPage = drawHeader
+	d.onNewPage = func() {
+		if prev != nil {
+			prev()
+		}
+		drawHeader()
+	}
 	defer func() { d.onNewPage = prev }()
 
 	for i, row := range rows {
@@ -67,18 +82,8 @@ func (d *doc) tableHeader(cols []column, widths []float64) {
 
 // tableRow lays out one row, on this page if it fits, else on the next.
 func (d *doc) tableRow(cols []column, widths []float64, row []string, striped bool) {
-	cells := make([][]string, len(cols))
-	n := 1
-	for i, c := range cols {
-		text := ""
-		if i < len(row) {
-			text = row[i]
-		}
-		cells[i] = d.wrap(text, cellStyle(c), widths[i]-2*cellPad)
-		n = max(n, len(cells[i]))
-	}
+	cells, n := d.rowCells(cols, widths, row)
 	lh := cellSt.lineHeight()
-
 	pageTop := d.atPageTop()
 	for start := 0; start < n; {
 		fit := int((d.bottom - d.y - 2*cellPad) / lh)
@@ -96,8 +101,57 @@ func (d *doc) tableRow(cols []column, widths []float64, row []string, striped bo
 	}
 }
 
+// rowCells wraps each cell of a row to its column and returns the lines
+// and the number of lines of the tallest cell.
+func (d *doc) rowCells(cols []column, widths []float64, row []string) ([][]styledLine, int) {
+	cells := make([][]styledLine, len(cols))
+	n := 1
+	for i, c := range cols {
+		text := ""
+		if i < len(row) {
+			text = row[i]
+		}
+		w := widths[i] - 2*cellPad
+		st := cellStyle(c)
+		if c.titled {
+			title, rest, _ := strings.Cut(text, "\n")
+			cells[i] = d.styledLines(cells[i], title, strong.withSize(st.size), w)
+			if rest != "" {
+				cells[i] = d.styledLines(cells[i], rest, st, w)
+			}
+		} else {
+			cells[i] = d.styledLines(cells[i], text, st, w)
+		}
+		n = max(n, len(cells[i]))
+	}
+	return cells, n
+}
+
+// styledLines appends text wrapped to w in st to lines.
+func (d *doc) styledLines(lines []styledLine, text string, st style, w float64) []styledLine {
+	for _, l := range d.wrap(text, st, w) {
+		lines = append(lines, styledLine{l, st})
+	}
+	return lines
+}
+
+// tableHeight is the height a table would take, header included, if it
+// were drawn on one page; callers use it to keep a short table together.
+func (d *doc) tableHeight(cols []column, rows [][]string, showHeader bool) float64 {
+	widths := d.columnWidths(cols)
+	h := 0.0
+	if showHeader {
+		h += headSt.lineHeight() + 2*cellPad
+	}
+	for _, row := range rows {
+		_, n := d.rowCells(cols, widths, row)
+		h += float64(n)*cellSt.lineHeight() + 2*cellPad
+	}
+	return h
+}
+
 // rowPart draws lines [start, start+count) of a row's cells.
-func (d *doc) rowPart(cols []column, widths []float64, cells [][]string,
+func (d *doc) rowPart(cols []column, widths []float64, cells [][]styledLine,
 	start, count int, striped bool) {
 	lh := cellSt.lineHeight()
 	h := float64(count)*lh + 2*cellPad
@@ -110,7 +164,8 @@ func (d *doc) rowPart(cols []column, widths []float64, cells [][]string,
 		d.rect(x, d.y, widths[i], h, fill, &rule)
 		for j := start; j < start+count && j < len(cells[i]); j++ {
 			y := d.y + cellPad + float64(j-start)*lh
-			d.textIn(x+cellPad, y, widths[i]-2*cellPad, cells[i][j], cellStyle(c), c.align)
+			l := cells[i][j]
+			d.textIn(x+cellPad, y, widths[i]-2*cellPad, l.s, l.st, c.align)
 		}
 		x += widths[i]
 	}
