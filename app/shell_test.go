@@ -198,3 +198,33 @@ func TestAreasRegisteredInOrder(t *testing.T) {
 		t.Fatalf("areas registered at %v, want %v", orders, want)
 	}
 }
+
+func TestWorkspaceShortcutsOpenTheirDialogs(t *testing.T) {
+	tests := []struct {
+		name string
+		sc   fyne.Shortcut
+		want string
+	}{
+		{"Ctrl+N", scNew, "Nouvel espace de travail"},
+		{"Ctrl+B", scBackup, "Sauvegarder une copie"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := mustWorkspace(t, t.TempDir(), "a.certeval")
+			u := newTestUI(t, Options{DBPath: path}, nil)
+			typeShortcut(u.win, tt.sc)
+			if !onScreen(u.win, tt.want) {
+				t.Fatalf("%q not shown after %s: %q", tt.want, tt.name, screen(u.win))
+			}
+		})
+	}
+
+	t.Run("Ctrl+O", func(t *testing.T) {
+		path := mustWorkspace(t, t.TempDir(), "a.certeval")
+		u := newTestUI(t, Options{DBPath: path}, nil)
+		typeShortcut(u.win, scOpen)
+		if u.win.Canvas().Overlays().Top() == nil {
+			t.Fatal("no file dialog after Ctrl+O")
+		}
+	})
+}

@@ -32,9 +32,6 @@ func Read(data []byte, verify Verifier,
 	if err != nil {
 		return nil, err
 	}
-	if len(files[entrySignature]) == 0 {
-		return nil, fmt.Errorf("read package: empty signature: %w", ErrUnsigned)
-	}
 	if err := verify(cert, files[entryManifest], files[entrySignature]); err != nil {
 		return nil, fmt.Errorf("verify package signature: %v: %w", err, ErrTampered)
 	}

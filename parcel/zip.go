@@ -194,6 +194,11 @@ func checkEntries(files []file) error {
 	if !has(entryManifest) {
 		return fmt.Errorf("check entries: no %s: %w", entryManifest, ErrNotPackage)
 	}
+	for _, f := range files {
+		if (f.name == entrySignature || f.name == entrySigner) && len(f.data) == 0 {
+			return fmt.Errorf("check entries: empty %s: %w", f.name, ErrUnsigned)
+		}
+	}
 	if !has(entrySignature) || !has(entrySigner) {
 		return fmt.Errorf("check entries: no signature: %w", ErrUnsigned)
 	}

@@ -403,7 +403,11 @@ func (x *xmlReader) token(tok xml.Token) error {
 		x.stack = x.stack[:len(x.stack)-1]
 	case xml.CharData:
 		if len(x.stack) == 0 {
-			if len(bytes.TrimSpace(t)) > 0 {
+			switch {
+			case len(bytes.TrimSpace(t)) == 0:
+			case x.root == nil:
+				return x.fail("/", "rubric.parse.not_xml")
+			default:
 				return x.fail("/", "rubric.parse.trailing")
 			}
 			return nil

@@ -202,9 +202,13 @@ func (s *pdfSignature) parse(doc []byte) (*pkcs7.PKCS7, []byte, error) {
 		return nil, nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 
-	// Drop the zero padding after the DER value.
+	// Drop the zero padding after the DER value; anything else there
+	// would be unsigned data riding along with the signature.
 	var raw asn1.RawValue
-	if _, err := asn1.Unmarshal(der, &raw); err == nil {
+	if rest, err := asn1.Unmarshal(der, &raw); err == nil {
+		if len(bytes.Trim(rest, "\x00")) > 0 {
+			return nil, nil, fmt.Errorf("%w: data after the signature value", ErrMalformed)
+		}
 		der = raw.FullBytes
 	}
 	p7, err := pkcs7.Parse(der)

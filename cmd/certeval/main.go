@@ -102,11 +102,14 @@ func (e *env) workspacePath() string {
 	if e.dbPath != "" {
 		return e.dbPath
 	}
-	if p := os.Getenv("CERTEVAL_DB"); p != "" {
+	if p := envDB(); p != "" {
 		return p
 	}
 	return storage.DefaultPath()
 }
+
+// envDB returns the workspace named by the CERTEVAL_DB variable.
+func envDB() string { return os.Getenv("CERTEVAL_DB") }
 
 // open opens the workspace; the file must exist unless create is set.
 func (e *env) open(create bool) (*storage.Store, error) {
