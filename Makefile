@@ -51,6 +51,8 @@ fuzz:
 smoke:
 	scripts/smoke.sh
 
-# A desktop package (tar.xz with the .desktop file and icon) from FyneApp.toml.
-package:
-	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package -os linux --src cmd/certeval --icon ../../assets/icon.png
+# A desktop package (Certeval.tar.xz with the .desktop file and icon). The fyne
+# tool reads FyneApp.toml from the current folder (the root) and packages the
+# binary built just before; it deletes that binary when done.
+package: deps build
+	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package --os linux --exe $(BIN)

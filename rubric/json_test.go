@@ -141,7 +141,8 @@ const validJSON = `{
     {"key": "c3", "label": "Trois", "weight": 2, "feedback": "disabled",
      "levels": [{"label": "Non", "points": 0}, {"label": "Oui", "points": 1.5}]}
   ],
-  "rules": {"min_total": 1, "min_mastery": 1, "scale": {"out_of": 20, "mapping": "minimum", "step": 0.5}}
+  "rules": {"min_total": 1, "min_mastery": 1,
+            "scale": {"out_of": 20, "mapping": "minimum", "step": 0.5}}
 }`
 
 // jsonCases are inputs ParseJSON must refuse, with the path and message
@@ -150,56 +151,61 @@ var jsonCases = []struct {
 	name, in, path, code string
 	line                 int
 }{
-	{name: "string for a number", in: strings.Replace(validJSON, `"points": 1.5`, `"points": "1.5"`, 1),
+	{name: "string for a number", in: edited(`"points": 1.5`, `"points": "1.5"`),
 		path: "$.criteria[2].levels[1].points", code: "rubric.parse.expected_number", line: 12},
-	{name: "duplicate key at the top", in: strings.Replace(validJSON, `"version": 1,`,
-		`"version": 1, "version": 1,`, 1), path: "$.version", code: "rubric.parse.duplicate", line: 3},
-	{name: "duplicate key in a level", in: strings.Replace(validJSON, `{"label": "Oui", "points": 1}`,
-		`{"label": "Oui", "points": 1, "label": "Si"}`, 1),
+	{name: "duplicate key at the top", in: edited(`"version": 1,`,
+		`"version": 1, "version": 1,`), path: "$.version", code: "rubric.parse.duplicate", line: 3},
+	{name: "duplicate key in a level", in: edited(`{"label": "Oui", "points": 1}`,
+		`{"label": "Oui", "points": 1, "label": "Si"}`),
 		path: "$.criteria[0].levels[1].label", code: "rubric.parse.duplicate"},
-	{name: "unknown member", in: strings.Replace(validJSON, `"key": "c2",`, `"key": "c2", "colour": "red",`, 1),
+	{name: "unknown member", in: edited(`"key": "c2",`, `"key": "c2", "colour": "red",`),
 		path: "$.criteria[1].colour", code: "rubric.parse.unknown"},
-	{name: "unknown member with an odd name", in: strings.Replace(validJSON, `"title"`, `"a b": 1, "title"`, 1),
+	{name: "unknown member with an odd name", in: edited(`"title"`, `"a b": 1, "title"`),
 		path: `$["a b"]`, code: "rubric.parse.unknown"},
 	{name: "missing criteria", in: `{"format": "certeval-grid", "version": 1}`,
 		path: "$.criteria", code: "rubric.parse.missing"},
-	{name: "missing points", in: strings.Replace(validJSON, `{"label": "Non", "points": 0}`, `{"label": "Non"}`, 1),
+	{name: "missing points", in: edited(`{"label": "Non", "points": 0}`, `{"label": "Non"}`),
 		path: "$.criteria[0].levels[0].points", code: "rubric.parse.missing"},
-	{name: "another format", in: strings.Replace(validJSON, `"certeval-grid"`, `"moodle-rubric"`, 1),
+	{name: "another format", in: edited(`"certeval-grid"`, `"moodle-rubric"`),
 		path: "$.format", code: "rubric.parse.format"},
-	{name: "a later version", in: strings.Replace(validJSON, `"version": 1`, `"version": 2`, 1),
+	{name: "a later version", in: edited(`"version": 1`, `"version": 2`),
 		path: "$.version", code: "rubric.parse.version"},
 	{name: "criteria not a list", in: `{"format": "certeval-grid", "version": 1, "criteria": {}}`,
 		path: "$.criteria", code: "rubric.parse.expected_array"},
 	{name: "top level not an object", in: `[1, 2]`, path: "$", code: "rubric.parse.expected_object"},
-	{name: "unknown feedback mode", in: strings.Replace(validJSON, `"optional"`, `"sometimes"`, 1),
+	{name: "unknown feedback mode", in: edited(`"optional"`, `"sometimes"`),
 		path: "$.criteria[0].feedback", code: "rubric.parse.enum"},
-	{name: "unknown mapping", in: strings.Replace(validJSON, `"minimum"`, `"linear"`, 1),
+	{name: "unknown mapping", in: edited(`"minimum"`, `"linear"`),
 		path: "$.rules.scale.mapping", code: "rubric.parse.enum"},
-	{name: "fractional level index", in: strings.Replace(validJSON, `"min_mastery": 1`, `"min_mastery": 1.5`, 1),
+	{name: "fractional level index", in: edited(`"min_mastery": 1`, `"min_mastery": 1.5`),
 		path: "$.rules.min_mastery", code: "rubric.parse.expected_integer"},
-	{name: "string for a boolean", in: strings.Replace(validJSON, `"min_total": 1,`,
-		`"min_total": 1, "min_total_is_mark": "yes",`, 1),
+	{name: "string for a boolean", in: edited(`"min_total": 1,`,
+		`"min_total": 1, "min_total_is_mark": "yes",`),
 		path: "$.rules.min_total_is_mark", code: "rubric.parse.expected_boolean"},
-	{name: "number for a string", in: strings.Replace(validJSON, `"key": "c1"`, `"key": 1`, 1),
+	{name: "number for a string", in: edited(`"key": "c1"`, `"key": 1`),
 		path: "$.criteria[0].key", code: "rubric.parse.expected_string"},
-	{name: "null for a string", in: strings.Replace(validJSON, `"title": "Grille"`, `"title": null`, 1),
+	{name: "null for a string", in: edited(`"title": "Grille"`, `"title": null`),
 		path: "$.title", code: "rubric.parse.expected_string"},
-	{name: "number out of range", in: strings.Replace(validJSON, `"points": 1.5`, `"points": 1e400`, 1),
+	{name: "number out of range", in: edited(`"points": 1.5`, `"points": 1e400`),
 		path: "$.criteria[2].levels[1].points", code: "rubric.parse.out_of_range"},
 	{name: "trailing data", in: validJSON + ` {}`, path: "$", code: "rubric.parse.trailing"},
 	{name: "truncated", in: validJSON[:200], path: "$.criteria[0]", code: "rubric.parse.truncated"},
 	{name: "empty", in: ``, path: "$", code: "rubric.parse.truncated"},
-	{name: "syntax error", in: strings.Replace(validJSON, `"weight": 2,`, `"weight": 2`, 1),
+	{name: "syntax error", in: edited(`"weight": 2,`, `"weight": 2`),
 		path: "$.criteria[2]", code: "rubric.parse.syntax"},
-	{name: "invalid UTF-8", in: strings.Replace(validJSON, "Grille", "Grille\xff", 1),
+	{name: "invalid UTF-8", in: edited("Grille", "Grille\xff"),
 		path: "$", code: "rubric.parse.utf8", line: 6},
 	{name: "nested too deep", in: `{"format": "certeval-grid", "version": 1, "criteria": [` +
 		strings.Repeat("[", 40) + strings.Repeat("]", 40) + `]}`,
-		path: "$.criteria[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]", code: "rubric.parse.too_deep"},
-	{name: "too many levels", in: strings.Replace(validJSON, `{"label": "Non", "points": 0}, {"label": "Oui", "points": 1}`,
-		strings.Repeat(`{"label": "L", "points": 0},`, rubric.MaxLevels)+`{"label": "L", "points": 0}`, 1),
+		path: "$.criteria" + strings.Repeat("[0]", 16), code: "rubric.parse.too_deep"},
+	{name: "too many levels", in: edited(`"levels": [{"label": "Non", "points": 0},`,
+		`"levels": [`+strings.Repeat(`{"label": "L", "points": 0},`, rubric.MaxLevels)),
 		path: "$.criteria[0].levels", code: "rubric.parse.too_many"},
+}
+
+// edited returns validJSON with its first old replaced by new.
+func edited(old, new string) string {
+	return strings.Replace(validJSON, old, new, 1)
 }
 
 func TestParseJSONRefuses(t *testing.T) {
@@ -230,7 +236,7 @@ func TestParseJSONRefuses(t *testing.T) {
 }
 
 func TestParseErrorInEnglish(t *testing.T) {
-	in := strings.Replace(validJSON, `"points": 1.5`, `"points": "1.5"`, 1)
+	in := edited(`"points": 1.5`, `"points": "1.5"`)
 	_, err := rubric.ParseJSON([]byte(in))
 	var pe *rubric.ParseError
 	if !errors.As(err, &pe) {
@@ -243,7 +249,7 @@ func TestParseErrorInEnglish(t *testing.T) {
 }
 
 func TestParseJSONRefusesAnInvalidGrid(t *testing.T) {
-	in := strings.Replace(validJSON, `{"label": "Oui", "points": 1.5}`, `{"label": "Oui", "points": 0}`, 1)
+	in := edited(`{"label": "Oui", "points": 1.5}`, `{"label": "Oui", "points": 0}`)
 	_, err := rubric.ParseJSON([]byte(in))
 	var ps rubric.Problems
 	if !errors.As(err, &ps) || len(ps) != 1 || ps[0].Code != "rubric.problem.same_points" ||
@@ -259,7 +265,8 @@ func TestParseJSONRefusesAnInvalidGrid(t *testing.T) {
 
 func TestParseJSONDefaults(t *testing.T) {
 	in := `{"format": "certeval-grid", "version": 1, "criteria": [
-		{"key": "c1", "label": "Un", "levels": [{"label": "A", "points": 0}, {"label": "B", "points": 2}]}]}`
+		{"key": "c1", "label": "Un",
+		 "levels": [{"label": "A", "points": 0}, {"label": "B", "points": 2}]}]}`
 	g, err := rubric.ParseJSON([]byte(in))
 	if err != nil {
 		t.Fatal(err)

@@ -46,7 +46,8 @@ func TestParseORA2Assessment(t *testing.T) {
 	c := g.Criteria[0]
 	if c.Key != "diagnostic" || c.Label != "Qualité du diagnostic" ||
 		c.Feedback != rubric.FeedbackOptional || c.Weight != 1 || len(c.Levels) != 4 ||
-		c.Levels[2].Descriptor != "Les obstacles majeurs sont identifiés & rattachés aux critères « RGAA »." {
+		c.Levels[2].Descriptor !=
+			"Les obstacles majeurs sont identifiés & rattachés aux critères « RGAA »." {
 		t.Errorf("criterion 1 = %+v", c)
 	}
 	var points []float64
@@ -93,7 +94,8 @@ func TestParseORA2BareRubric(t *testing.T) {
 		t.Errorf("task = %q", g.Task)
 	}
 	if c := g.Criteria[1]; c.Key != "Clarté" || c.Label != "Clarté" ||
-		c.Levels[2].Label != "Explicite" || c.Levels[2].Descriptor != "Demande & échéance explicites." {
+		c.Levels[2].Label != "Explicite" ||
+		c.Levels[2].Descriptor != "Demande & échéance explicites." {
 		t.Errorf("criterion 2 = %+v", c)
 	}
 	if got := noticeCodes(notices); !slices.Equal(got, []string{"rubric.ora2.no_competency"}) {
@@ -151,18 +153,21 @@ var ora2Cases = []struct {
 }{
 	{name: "not XML", in: `{"format": "certeval-grid"}`, path: "/", code: "rubric.parse.not_xml"},
 	{name: "empty", in: ``, path: "/", code: "rubric.parse.truncated"},
-	{name: "another root", in: `<problem><rubric/></problem>`, path: "/problem", code: "rubric.ora2.root"},
+	{name: "another root", in: `<problem><rubric/></problem>`,
+		path: "/problem", code: "rubric.ora2.root"},
 	{name: "no rubric", in: `<openassessment><title>T</title></openassessment>`,
 		path: "/openassessment", code: "rubric.ora2.no_rubric"},
 	{name: "two rubrics", in: `<openassessment><rubric/><rubric/></openassessment>`,
 		path: "/openassessment/rubric[2]", code: "rubric.ora2.two_rubrics"},
 	{name: "points missing", in: `<rubric><criterion><name>a</name><option><name>x</name></option>` +
-		`</criterion></rubric>`, path: "/rubric/criterion[1]/option[1]/@points", code: "rubric.parse.missing"},
+		`</criterion></rubric>`,
+		path: "/rubric/criterion[1]/option[1]/@points", code: "rubric.parse.missing"},
 	{name: "points not a number", in: `<rubric><criterion><name>a</name>` +
 		`<option points="0"><name>x</name></option><option points="beaucoup"><name>y</name></option>` +
 		`</criterion></rubric>`,
 		path: "/rubric/criterion[1]/option[2]/@points", code: "rubric.parse.expected_number"},
-	{name: "points infinite", in: `<rubric><criterion><name>a</name><option points="Inf"><name>x</name>` +
+	{name: "points infinite", in: `<rubric><criterion><name>a</name>` +
+		`<option points="Inf"><name>x</name>` +
 		`</option></criterion></rubric>`,
 		path: "/rubric/criterion[1]/option[1]/@points", code: "rubric.parse.expected_number"},
 	{name: "unknown feedback mode", in: `<rubric><criterion feedback="sometimes"><name>a</name>` +

@@ -250,15 +250,26 @@ func (s *Scorer) score(r *Result, choices, dst []int, mastery []Mastery,
 		weak = append(weak, -1)
 	}
 
-	// Add up the chosen levels, noting the weakest criterion of each competency.
+	// Add up the chosen levels, noting the weakest criterion of each
+	// competency; the common case, a valid level, stays in the loop.
 	total := 0.0
 	for i := range s.crit {
 		c := choiceAt(choices, i)
 		dst[i] = c
-		points, kind := s.scoreCriterion(r, i, c, weak)
-		total += points
-		if kind != 0 {
-			reasons = append(reasons, s.criterionReason(kind, i, c))
+		sc := &s.crit[i]
+		if c < 0 || c >= len(sc.points) {
+			if kind := s.noLevel(r, i, c); kind != 0 {
+				reasons = append(reasons, s.criterionReason(kind, i, c))
+			}
+			continue
+		}
+		total += sc.points[c]
+		if k := sc.comp; k >= 0 && c < mastery[k].Level {
+			mastery[k].Level = c
+			weak[k] = i
+		}
+		if c < sc.elim {
+			reasons = append(reasons, s.criterionReason(ReasonEliminatory, i, c))
 		}
 	}
 	if len(choices) > len(s.crit) {
@@ -284,32 +295,21 @@ func choiceAt(choices []int, i int) int {
 	return choices[i]
 }
 
-// scoreCriterion returns the weighted points of choice c on criterion i
-// and the kind of reason it fails, if it does; it records what the choice
-// means for completeness and mastery.
-func (s *Scorer) scoreCriterion(r *Result, i, c int, weak []int) (float64, ReasonKind) {
+// noLevel records that criterion i has no valid level, c being the
+// choice, and returns the kind of reason it fails, if it does.
+func (s *Scorer) noLevel(r *Result, i, c int) ReasonKind {
 	sc := &s.crit[i]
-	switch {
-	case c >= len(sc.points):
-		r.Complete = false
-		undetermined(r, sc.comp)
-		return 0, ReasonInvalid
-	case c < 0 && len(sc.points) == 0:
-		return 0, 0
-	case c < 0:
-		r.Complete = false
-		undetermined(r, sc.comp)
-		return 0, ReasonMissing
+	if c < 0 && len(sc.points) == 0 {
+		return 0 // a feedback-only criterion takes no level
 	}
-
-	if k := sc.comp; k >= 0 && r.Mastery[k].Level >= 0 && c < r.Mastery[k].Level {
-		r.Mastery[k].Level = c
-		weak[k] = i
+	r.Complete = false
+	if sc.comp >= 0 {
+		r.Mastery[sc.comp].Level = -1
 	}
-	if c < sc.elim {
-		return sc.points[c], ReasonEliminatory
+	if c < 0 {
+		return ReasonMissing
 	}
-	return sc.points[c], 0
+	return ReasonInvalid
 }
 
 // criterionReason returns the reason of kind about choice c on criterion i.
@@ -320,12 +320,6 @@ func (s *Scorer) criterionReason(kind ReasonKind, i, c int) Reason {
 		r.Level, r.Required = sc.labels[c], labelAt(sc.labels, sc.elim)
 	}
 	return r
-}
-
-func undetermined(r *Result, k int) {
-	if k >= 0 {
-		r.Mastery[k].Level = -1
-	}
 }
 
 func labelAt(labels []string, i int) string {

@@ -21,8 +21,11 @@ type Problem struct {
 // Error returns the problem as a sentence.
 func (p Problem) Error() string {
 	msg := i18n.T(p.Code, p.Args...)
-	if p.Criterion < 0 {
+	switch {
+	case p.Criterion < 0:
 		return msg
+	case p.Label == "":
+		return i18n.T("rubric.problem.criterion_unlabelled", p.Criterion+1, msg)
 	}
 	return i18n.T("rubric.problem.criterion", p.Criterion+1, p.Label, msg)
 }
@@ -111,7 +114,8 @@ func checkLevels(levels []Level) []Problem {
 			add("rubric.problem.points", j+1)
 			continue
 		}
-		if k := slices.IndexFunc(levels[:j], func(o Level) bool { return o.Points == l.Points }); k >= 0 {
+		same := func(o Level) bool { return o.Points == l.Points }
+		if k := slices.IndexFunc(levels[:j], same); k >= 0 {
 			add("rubric.problem.same_points", k+1, j+1, formatNumber(l.Points))
 			rising = false
 		} else if j > 0 && l.Points < levels[j-1].Points {

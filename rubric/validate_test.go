@@ -34,7 +34,8 @@ func TestValidate(t *testing.T) {
 			codes: []string{"rubric.problem.weight"}, criterion: 0},
 		{name: "negative weight", edit: func(g *rubric.Grid) { g.Criteria[2].Weight = -1 },
 			codes: []string{"rubric.problem.weight"}, criterion: 2},
-		{name: "one level", edit: func(g *rubric.Grid) { g.Criteria[0].Levels = g.Criteria[0].Levels[:1] },
+		{name: "one level",
+			edit:  func(g *rubric.Grid) { g.Criteria[0].Levels = g.Criteria[0].Levels[:1] },
 			codes: []string{"rubric.problem.one_level"}, criterion: 0},
 		{name: "two levels with the same points",
 			edit:  func(g *rubric.Grid) { g.Criteria[0].Levels[3].Points = 1 },
@@ -138,8 +139,8 @@ func TestProblemSentenceNamesTheCriterion(t *testing.T) {
 	if len(ps) != 1 {
 		t.Fatalf("problems = %v, want one", ps)
 	}
-	want := "Critère 2 « Accessibilité » : un critère noté doit avoir au moins deux niveaux ; " +
-		"ajoutez-en un, ou retirez tous les niveaux pour un critère de commentaire seul."
+	want := "Critère 2 « Accessibilité » : un critère noté doit avoir au moins " +
+		"deux niveaux ; ajoutez-en un, ou retirez tous les niveaux pour un critère de commentaire seul."
 	if got := ps[0].Error(); got != want {
 		t.Fatalf("problem = %q, want %q", got, want)
 	}

@@ -38,7 +38,9 @@ func TestLoadTamperedWithChecksum(t *testing.T) {
 		{"time above 10", func(f *keyFile) { f.KDF.Time = 1000 }, ErrDamagedKey},
 		{"no threads", func(f *keyFile) { f.KDF.Threads = 0 }, ErrDamagedKey},
 		{"other version", func(f *keyFile) { f.Version = 2 }, ErrDamagedKey},
-		{"time changed, indistinguishable from a wrong passphrase", func(f *keyFile) { f.KDF.Time = 2 }, ErrWrongPassphrase},
+		{"time changed, indistinguishable from a wrong passphrase", func(f *keyFile) {
+			f.KDF.Time = 2
+		}, ErrWrongPassphrase},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

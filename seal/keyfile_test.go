@@ -294,7 +294,10 @@ func TestNewIdentitySubject(t *testing.T) {
 		subj    seal.Subject
 		wantErr bool
 	}{
-		{"full", seal.Subject{"Jeanne Martin", "Experte pédagogique", "Université de Lorraine", "FR"}, false},
+		{"full", seal.Subject{
+			Name: "Jeanne Martin", Role: "Experte pédagogique",
+			Institution: "Université de Lorraine", Country: "FR",
+		}, false},
 		{"country defaults to FR", seal.Subject{Name: "Jeanne Martin"}, false},
 		{"no name", seal.Subject{Institution: "Université de Lorraine"}, true},
 		{"bad country", seal.Subject{Name: "Jeanne Martin", Country: "France"}, true},

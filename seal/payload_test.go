@@ -140,7 +140,9 @@ func TestSignVerifyJWT(t *testing.T) {
 	if string(got.Claims) != string(claims) || !got.Signer.Equal(id.Certificate) {
 		t.Fatalf("claims %s by %v", got.Claims, got.Signer.Subject)
 	}
-	want := map[string]any{"alg": "ES256", "typ": "JWT", "cty": "vc", "kid": seal.KeyID(id.Certificate)}
+	want := map[string]any{
+		"alg": "ES256", "typ": "JWT", "cty": "vc", "kid": seal.KeyID(id.Certificate),
+	}
 	for k, v := range want {
 		if got.Header[k] != v {
 			t.Errorf("header %s = %v, want %v", k, got.Header[k], v)
@@ -165,10 +167,12 @@ func TestVerifyJWTRefuses(t *testing.T) {
 		want  error
 	}{
 		{"claims changed", p[0] + "." + enc([]byte(`{"sub":"b"}`)) + "." + p[2], seal.ErrBadSignature},
-		{"alg none", enc([]byte(`{"alg":"none","kid":"`+kid+`"}`)) + "." + p[1] + ".", seal.ErrBadSignature},
+		{"alg none", enc([]byte(`{"alg":"none","kid":"`+kid+`"}`)) + "." + p[1] + ".",
+			seal.ErrBadSignature},
 		{"alg HS256", enc([]byte(`{"alg":"HS256","kid":"`+kid+`"}`)) + "." + p[1] + "." + p[2],
 			seal.ErrBadSignature},
-		{"unknown kid", enc([]byte(`{"alg":"ES256","kid":"0011223344556677"}`)) + "." + p[1] + "." + p[2],
+		{"unknown kid", enc([]byte(`{"alg":"ES256","kid":"0011223344556677"}`)) + "." +
+			p[1] + "." + p[2],
 			seal.ErrUnknownKey},
 		{"two parts", p[0] + "." + p[1], seal.ErrMalformedPayload},
 		{"header not JSON", enc([]byte("{")) + "." + p[1] + "." + p[2], seal.ErrMalformedPayload},

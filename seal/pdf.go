@@ -25,7 +25,13 @@ type SignInfo struct {
 // an incremental update. Everything outside the signature value depends
 // only on pdf, id and info, so info.Time should be set; the current time is
 // used when it is zero.
-func SignPDF(doc []byte, id *Identity, info SignInfo) ([]byte, error) {
+func SignPDF(doc []byte, id *Identity, info SignInfo) (out []byte, err error) {
+	// The PDF parser panics on some inputs; a bad document is an error.
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, fmt.Errorf("sign pdf: unreadable document: %v", p)
+		}
+	}()
 	if err := checkKey(id.Signer, id.Certificate); err != nil {
 		return nil, err
 	}
@@ -61,10 +67,10 @@ func SignPDF(doc []byte, id *Identity, info SignInfo) ([]byte, error) {
 		data.CertificateChains = [][]*x509.Certificate{chain}
 	}
 
-	var out bytes.Buffer
-	out.Grow(len(doc) + 8<<10)
-	if err := sign.Sign(bytes.NewReader(doc), &out, rdr, int64(len(doc)), data); err != nil {
+	var buf bytes.Buffer
+	buf.Grow(len(doc) + 8<<10)
+	if err := sign.Sign(bytes.NewReader(doc), &buf, rdr, int64(len(doc)), data); err != nil {
 		return nil, fmt.Errorf("sign pdf: %w", err)
 	}
-	return out.Bytes(), nil
+	return buf.Bytes(), nil
 }

@@ -71,6 +71,22 @@ func TestSignPDFDeterministic(t *testing.T) {
 	}
 }
 
+func TestSignPDFRefusesJunk(t *testing.T) {
+	id := MustIdentity(t, "Jeanne Martin")
+	doc := MustPDF(t, "Certificat", 3)
+	for name, junk := range map[string][]byte{
+		"empty":     nil,
+		"text":      []byte("ceci n'est pas un PDF"),
+		"truncated": doc[:len(doc)/2],
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := seal.SignPDF(junk, id, seal.SignInfo{Time: signTime}); err == nil {
+				t.Fatalf("SignPDF signed junk")
+			}
+		})
+	}
+}
+
 // attack is one forged or damaged document and the reason it must fail.
 type attack struct {
 	name string
@@ -279,7 +295,7 @@ func TestPDFToolsAcceptSignature(t *testing.T) {
 // BenchmarkSignPDF signs a gopdf certificate of about 30 KB.
 func BenchmarkSignPDF(b *testing.B) {
 	id := MustIdentity(b, "Jeanne Martin")
-	doc := MustPDF(b, "Certificat de réussite", 400)
+	doc := MustPDF(b, "Certificat de réussite", 700)
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -2,6 +2,8 @@ package seal
 
 import (
 	"bytes"
+	"crypto"
+	_ "crypto/sha512"
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/hex"
@@ -12,6 +14,8 @@ import (
 	"time"
 
 	"github.com/digitorus/pkcs7"
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // Report is the outcome of checking a signed PDF.
@@ -87,6 +91,9 @@ func VerifyPDF(doc []byte, trust *x509.CertPool) (*Report, error) {
 		}
 		return r.fail(fmt.Errorf("%w: %v", ErrBadSignature, err)), nil
 	}
+	if err := checkSigningCertificate(p7, r.Certificate); err != nil {
+		return r.fail(err), nil
+	}
 	if err := checkTrust(r.Certificate, p7.Certificates, trust, cmsTime); err != nil {
 		return r.fail(err), nil
 	}
@@ -126,9 +133,10 @@ type pdfSignature struct {
 
 var (
 	byteRangeKey = []byte("/ByteRange")
-	byteRangeRE  = regexp.MustCompile(`^\s*\[\s*(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s*\]`)
-	subFilterRE  = regexp.MustCompile(`/SubFilter\s*/(adbe\.pkcs7\.detached|ETSI\.CAdES\.detached)`)
-	dateRE       = regexp.MustCompile(`/M\s*\(D:(\d{14})(Z|[+-]\d{2}'\d{2}'?)?`)
+	byteRangeRE  = regexp.MustCompile(
+		`^\s*\[\s*(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s*\]`)
+	subFilterRE = regexp.MustCompile(`/SubFilter\s*/(adbe\.pkcs7\.detached|ETSI\.CAdES\.detached)`)
+	dateRE      = regexp.MustCompile(`/M\s*\(D:(\d{14})(Z|[+-]\d{2}'\d{2}'?)?`)
 )
 
 // findSignature finds the last /ByteRange of doc and checks that it
@@ -272,4 +280,55 @@ func (s *pdfSignature) declaredTime(doc []byte) time.Time {
 		off = -off
 	}
 	return t.Add(off)
+}
+
+// oidSigningCertificateV2 is the ESS signed attribute that binds a CMS
+// signature to its signer's certificate (RFC 5035), required by PAdES.
+var oidSigningCertificateV2 = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 47}
+
+// checkSigningCertificate checks, when the signature carries one, that the
+// signed certificate hash is that of cert, so the certificate bundled with
+// the signature cannot be swapped for another holding the same key.
+func checkSigningCertificate(p7 *pkcs7.PKCS7, cert *x509.Certificate) error {
+	var raw asn1.RawValue
+	if err := p7.UnmarshalSignedAttribute(oidSigningCertificateV2, &raw); err != nil {
+		return nil // absent: older signers do not add it
+	}
+
+	// SigningCertificateV2 { certs SEQUENCE OF ESSCertIDv2 {
+	//   hashAlgorithm DEFAULT sha256, certHash OCTET STRING, ... } }
+	in := cryptobyte.String(raw.FullBytes)
+	var scv2, certs, id, hash cryptobyte.String
+	ok := in.ReadASN1(&scv2, cbasn1.SEQUENCE) && scv2.ReadASN1(&certs, cbasn1.SEQUENCE) &&
+		certs.ReadASN1(&id, cbasn1.SEQUENCE)
+	h := crypto.SHA256
+	if ok && id.PeekASN1Tag(cbasn1.SEQUENCE) {
+		var alg cryptobyte.String
+		var oid asn1.ObjectIdentifier
+		ok = id.ReadASN1(&alg, cbasn1.SEQUENCE) && alg.ReadASN1ObjectIdentifier(&oid)
+		h = hashForOID(oid)
+	}
+	if !ok || h == 0 || !id.ReadASN1(&hash, cbasn1.OCTET_STRING) {
+		return fmt.Errorf("%w: unreadable signing certificate attribute", ErrMalformed)
+	}
+
+	d := h.New()
+	d.Write(cert.Raw)
+	if !bytes.Equal(d.Sum(nil), hash) {
+		return fmt.Errorf("%w: certificate is not the one signed for", ErrBadSignature)
+	}
+	return nil
+}
+
+// hashForOID returns the SHA-2 hash of oid, 0 for any other.
+func hashForOID(oid asn1.ObjectIdentifier) crypto.Hash {
+	switch {
+	case oid.Equal(pkcs7.OIDDigestAlgorithmSHA256):
+		return crypto.SHA256
+	case oid.Equal(pkcs7.OIDDigestAlgorithmSHA384):
+		return crypto.SHA384
+	case oid.Equal(pkcs7.OIDDigestAlgorithmSHA512):
+		return crypto.SHA512
+	}
+	return 0
 }

@@ -1,0 +1,308 @@
+package storage_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"testing"
+
+	"certeval/jury"
+	"certeval/rubric"
+	"certeval/storage"
+)
+
+// sampleGrid reads the rubric package's sample grid (credential MC-FHA,
+// competencies C1 to C3).
+func sampleGrid(tb testing.TB) *rubric.Grid {
+	tb.Helper()
+	b, err := os.ReadFile("../rubric/testdata/grille-sae-formation-hybride.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	g, err := rubric.ParseJSON(b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return g
+}
+
+// mustCredential records a credential with competencies C1 to C3.
+func mustCredential(tb testing.TB, s *storage.Store, code string) {
+	tb.Helper()
+	c := &jury.Credential{Code: code, Title: "Formation hybride " + code}
+	for _, k := range []string{"C1", "C2", "C3"} {
+		c.Competencies = append(c.Competencies, jury.Competency{Code: k, Title: "Compétence " + k})
+	}
+	if err := s.CreateCredential(context.Background(), c); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// mustGrading inserts a candidate, a submission and a grading under the
+// grid version gridID, as the grading code would, and returns the
+// grading's id.
+func mustGrading(tb testing.TB, s *storage.Store, code string, gridID int64, ext string) int64 {
+	tb.Helper()
+	db := s.DB()
+	res, err := db.Exec(`INSERT INTO candidates
+		(credential_id, ext_id, family_name, given_names, anon_code)
+		SELECT id, ?, 'Martin', 'Léa', ? FROM credentials WHERE code = ?`, ext, "A-"+ext, code)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cand, _ := res.LastInsertId()
+	res, err = db.Exec(`INSERT INTO submissions (candidate_id) VALUES (?)`, cand)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sub, _ := res.LastInsertId()
+	res, err = db.Exec(`INSERT INTO gradings (submission_id, grid_id, expert, choices, updated_at)
+		VALUES (?, ?, 'expert', '[2,2,2,2,2,2,-1]', '2025-01-01T00:00:00Z')`, sub, gridID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	id, _ := res.LastInsertId()
+	return id
+}
+
+func TestSaveGridVersions(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	mustCredential(t, s, "MC-FHA")
+	g := sampleGrid(t)
+
+	// The first save creates version 1; saving again edits it in place.
+	v1, err := s.SaveGrid(ctx, "MC-FHA", g, storage.GridSave{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Title = "Grille révisée"
+	v1b, err := s.SaveGrid(ctx, "MC-FHA", g, storage.GridSave{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v1b.ID != v1.ID || v1b.Version != 1 || v1b.Fingerprint == v1.Fingerprint {
+		t.Fatalf("in-place save gave %+v after %+v", v1b, v1)
+	}
+
+	// Once graded, it is frozen: saving without a choice is refused.
+	mustGrading(t, s, "MC-FHA", v1.ID, "E1")
+	g.Title = "Grille v2"
+	if _, err := s.SaveGrid(ctx, "MC-FHA", g, storage.GridSave{}); !errors.Is(err,
+		storage.ErrGridFrozen) || !errors.Is(err, rubric.ErrFrozen) {
+		t.Fatalf("save frozen grid: %v, want ErrGridFrozen", err)
+	}
+	v2, err := s.SaveGrid(ctx, "MC-FHA", g, storage.GridSave{Carry: storage.MarkForRegrade,
+		Reason: "typo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v2.Version != 2 || v2.ID == v1.ID || v2.Frozen {
+		t.Fatalf("new version = %+v", v2)
+	}
+
+	// Both versions are kept; the current one is the second.
+	vs, err := s.GridVersions(ctx, "MC-FHA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 2 || vs[0].Version != 1 || !vs[0].Frozen || vs[1].Version != 2 {
+		t.Fatalf("versions = %+v", vs)
+	}
+	cur, info, err := s.Grid(ctx, "MC-FHA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur.Title != "Grille v2" || cur.Version != 2 || info.Fingerprint != cur.Fingerprint() {
+		t.Fatalf("current grid v%d %q %s", cur.Version, cur.Title, info.Fingerprint)
+	}
+	old, _, err := s.GridByID(ctx, v1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.Title != "Grille révisée" {
+		t.Fatalf("version 1 title = %q", old.Title)
+	}
+
+	// The credential's assessment rules refer to the current version.
+	c, err := s.Credential(ctx, "MC-FHA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.MCC.Criteria; got.Fingerprint != v2.Fingerprint || got.Version != "2" {
+		t.Fatalf("credential grid ref = %+v, want %s v2", got, v2.Fingerprint)
+	}
+}
+
+func TestSaveGridRefusals(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	mustCredential(t, s, "MC-FHA")
+
+	tests := []struct {
+		name string
+		code string
+		edit func(*rubric.Grid)
+		want string
+	}{
+		{"unknown credential", "NOPE", func(*rubric.Grid) {}, ""},
+		{"unknown competency", "MC-FHA", func(g *rubric.Grid) { g.Criteria[0].Competency = "C9" },
+			"rubric.problem.competency_unknown"},
+		{"one level", "MC-FHA", func(g *rubric.Grid) {
+			g.Criteria[1].Levels = g.Criteria[1].Levels[:1]
+		}, "rubric.problem.one_level"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := sampleGrid(t)
+			tt.edit(g)
+			_, err := s.SaveGrid(ctx, tt.code, g, storage.GridSave{})
+			var ps rubric.Problems
+			switch {
+			case tt.want == "" && !errors.Is(err, storage.ErrNoCredential):
+				t.Fatalf("err = %v, want ErrNoCredential", err)
+			case tt.want != "" && (!errors.As(err, &ps) || ps[0].Code != tt.want):
+				t.Fatalf("err = %v, want %s", err, tt.want)
+			}
+		})
+	}
+	if vs, err := s.GridVersions(ctx, "MC-FHA"); err != nil || len(vs) != 0 {
+		t.Fatalf("versions after refusals = %v, %v", vs, err)
+	}
+}
+
+// gridEvent returns the last audit event of action on grid/code.
+func gridEvent(t *testing.T, s *storage.Store, code, action string) storage.Event {
+	t.Helper()
+	evs, err := s.Events(context.Background(), "grid/"+code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Action == action {
+			return evs[i]
+		}
+	}
+	t.Fatalf("no %s event among %d", action, len(evs))
+	return storage.Event{}
+}
+
+func TestSaveGridCarryOver(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	mustCredential(t, s, "MC-FHA")
+	g := sampleGrid(t)
+	v1, err := s.SaveGrid(ctx, "MC-FHA", g, storage.GridSave{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	grading := mustGrading(t, s, "MC-FHA", v1.ID, "E1")
+
+	// Changed points do not carry over: refused, nothing written.
+	bad := g.Clone()
+	bad.Criteria[0].Levels[3].Points = 4
+	_, err = s.SaveGrid(ctx, "MC-FHA", bad, storage.GridSave{Carry: storage.CarryOver})
+	var p rubric.Problem
+	if !errors.Is(err, storage.ErrGridIncompatible) || !errors.As(err, &p) {
+		t.Fatalf("incompatible carry-over: %v", err)
+	}
+
+	// A new wording carries over: the grading moves, its past is kept.
+	g.Criteria[0].Description = "Analyse de la commande, reformulée."
+	v2, err := s.SaveGrid(ctx, "MC-FHA", g, storage.GridSave{Carry: storage.CarryOver,
+		Reason: "reformulation"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v2.Frozen || v2.Gradings != 1 || v2.Version != 2 {
+		t.Fatalf("carried-over version = %+v", v2)
+	}
+	var gridID, history int64
+	db := s.DB()
+	if err := db.QueryRow(`SELECT grid_id FROM gradings WHERE id = ?`,
+		grading).Scan(&gridID); err != nil || gridID != v2.ID {
+		t.Fatalf("grading on grid %d (%v), want %d", gridID, err, v2.ID)
+	}
+	if err := db.QueryRow(`SELECT grid_id FROM grading_history WHERE grading_id = ?`,
+		grading).Scan(&history); err != nil || history != v1.ID {
+		t.Fatalf("history on grid %d (%v), want %d", history, err, v1.ID)
+	}
+
+	// The audit trail tells the choice, the reason and both fingerprints.
+	e := gridEvent(t, s, "MC-FHA", "grid.version")
+	var before, after map[string]any
+	json.Unmarshal(e.Before, &before)
+	json.Unmarshal(e.After, &after)
+	if e.Reason != "reformulation" || before["fingerprint"] != v1.Fingerprint ||
+		after["fingerprint"] != v2.Fingerprint || after["carry"] != "carry_over" {
+		t.Fatalf("event = %s %s %s", e.Reason, e.Before, e.After)
+	}
+}
+
+func TestSaveGridRegrade(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	mustCredential(t, s, "MC-FHA")
+	g := sampleGrid(t)
+	v1, err := s.SaveGrid(ctx, "MC-FHA", g, storage.GridSave{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkGridUsed(ctx, v1.ID); err != nil {
+		t.Fatal(err)
+	}
+	grading := mustGrading(t, s, "MC-FHA", v1.ID, "E1")
+
+	// Points changed: the grading stays on version 1, to be done again.
+	g.Criteria[0].Levels[3].Points = 4
+	v2, err := s.SaveGrid(ctx, "MC-FHA", g, storage.GridSave{Carry: storage.MarkForRegrade,
+		Reason: "barème revu"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gridID int64
+	var regrade bool
+	if err := s.DB().QueryRow(`SELECT grid_id, needs_regrade FROM gradings WHERE id = ?`,
+		grading).Scan(&gridID, &regrade); err != nil {
+		t.Fatal(err)
+	}
+	if gridID != v1.ID || !regrade {
+		t.Fatalf("grading on %d regrade=%v, want on %d flagged", gridID, regrade, v1.ID)
+	}
+	e := gridEvent(t, s, "MC-FHA", "grid.version")
+	if e.Reason != "barème revu" || !json.Valid(e.After) ||
+		string(e.After) != string(storage.JSON(map[string]any{"version": 2,
+			"fingerprint": v2.Fingerprint, "carry": "regrade", "gradings": 1})) {
+		t.Fatalf("event = %s %s", e.Reason, e.After)
+	}
+	gridEvent(t, s, "MC-FHA", "grid.freeze")
+	if _, err := s.VerifyAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCopyGridFrom(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	mustCredential(t, s, "MC-FHA")
+	mustCredential(t, s, "MC-NEW")
+	if _, err := s.CopyGridFrom(ctx, "MC-FHA", "MC-NEW", storage.GridSave{}); !errors.Is(err,
+		storage.ErrNoGrid) {
+		t.Fatalf("copy of no grid: %v", err)
+	}
+	if _, err := s.SaveGrid(ctx, "MC-FHA", sampleGrid(t), storage.GridSave{}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.CopyGridFrom(ctx, "MC-FHA", "MC-NEW", storage.GridSave{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _, err := s.Grid(ctx, "MC-NEW")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Credential != "MC-NEW" || v.Version != 1 || len(g.Criteria) != 7 {
+		t.Fatalf("copied grid %s v%d, %d criteria", g.Credential, v.Version, len(g.Criteria))
+	}
+}
