@@ -11,7 +11,7 @@ import (
 const Overall = -1
 
 // epsilon absorbs the rounding of marks computed in floating point, so
-// that a gap of exactly the threshold (12.35 against 10.35) is not one.
+// that a gap of exactly the threshold (4.03 against 2.03) is not one.
 const epsilon = 1e-9
 
 // Thresholds are the largest gaps between two experts' gradings of the

@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -18,11 +19,16 @@ import (
 //
 // Each kind of refusal has its sentinel: ErrNotPackage, ErrTooLarge,
 // ErrTruncated, ErrTampered, ErrUnsigned, ErrUntrusted (wrapping trust's
-// error), ErrVersion, ErrMalformed. Read does not check whose key signed
-// results: the caller compares p.Expert with the key identifier of
-// p.Signer, and the credential and grid with Expect.
+// error), ErrVersion, ErrMalformed. Read does not know whose key should
+// have signed: the caller checks, for results, that p.Expert is the key
+// identifier of p.Signer (seal.KeyID), for an assignment that p.Signer is
+// the jury president's; it checks the credential and grid with Expect,
+// and that the fingerprint of p.Grid is p.GridFingerprint.
 func Read(data []byte, verify Verifier,
 	trust func(cert *x509.Certificate) error) (*Package, error) {
+	if verify == nil || trust == nil {
+		return nil, errors.New("read package: no verifier or no trust function")
+	}
 	files, err := decodeZip(data)
 	if err != nil {
 		return nil, err

@@ -65,6 +65,7 @@ type gradingWire struct {
 	Revision        int               `json:"revision"`
 }
 
+// toWire returns g as data.json writes it.
 func toWire(g grading.Grading) gradingWire {
 	return gradingWire{
 		Submission: g.Submission, Expert: g.Expert, GridFingerprint: g.GridFingerprint,
@@ -74,6 +75,7 @@ func toWire(g grading.Grading) gradingWire {
 	}
 }
 
+// fromWire returns the grading data.json holds in w.
 func fromWire(w gradingWire) (grading.Grading, error) {
 	st, err := grading.ParseStatus(w.Status)
 	if err != nil {
@@ -175,6 +177,7 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrMalformed)
 }
 
+// validateHeader checks the fields the manifest carries.
 func validateHeader(p *Package) error {
 	switch {
 	case p.Kind != Assignment && p.Kind != Results:
@@ -193,6 +196,7 @@ func validateHeader(p *Package) error {
 	return nil
 }
 
+// validateAssignment checks the submissions of an assignment.
 func validateAssignment(p *Package) error {
 	if len(p.Gradings) > 0 {
 		return invalid("gradings in an assignment")
@@ -217,6 +221,8 @@ func validateAssignment(p *Package) error {
 	return nil
 }
 
+// validateResults checks the gradings of results: one per submission,
+// all by the package's expert with the package's grid.
 func validateResults(p *Package) error {
 	if len(p.Submissions) > 0 || p.Blind {
 		return invalid("submissions in results")

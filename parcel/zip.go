@@ -109,7 +109,7 @@ func decodeZip(data []byte) (map[string][]byte, error) {
 
 	// Any byte outside the entries' content (dates, attributes, headers)
 	// changed since signing shows as a difference from the canonical form.
-	if false && !bytes.Equal(encodeZip(files), data) {
+	if !bytes.Equal(encodeZip(files), data) {
 		return nil, fmt.Errorf("open archive: not in canonical form: %w", ErrTampered)
 	}
 	m := make(map[string][]byte, len(files))

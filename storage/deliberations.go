@@ -577,7 +577,7 @@ func delibCredentialID(ctx context.Context, tx *sql.Tx, code string) (int64, err
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM credentials WHERE code = ?`, code).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("%w: %s", ErrUnknownCredential, code)
+		return 0, fmt.Errorf("%w: %s", ErrNoCredential, code)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("read credential: %w", err)

@@ -12,10 +12,6 @@ import (
 	"certeval/rubric"
 )
 
-// ErrUnknownCredential is returned for a credential code the workspace
-// does not hold.
-var ErrUnknownCredential = errors.New("storage: unknown credential")
-
 // gradingSubmitted is the status of a submitted grading in the gradings
 // table.
 const gradingSubmitted = 2
@@ -53,25 +49,6 @@ type juryData struct {
 	candidates []*juryCandidate
 }
 
-// JuryCredentials returns the codes of the credentials of the workspace,
-// in order, for the jury to choose from.
-func (s *Store) JuryCredentials(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT code FROM credentials ORDER BY code`)
-	if err != nil {
-		return nil, fmt.Errorf("list credentials: %w", err)
-	}
-	defer rows.Close()
-	var codes []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, fmt.Errorf("list credentials: %w", err)
-		}
-		codes = append(codes, c)
-	}
-	return codes, rows.Err()
-}
-
 // Proposals computes, for one sitting of a credential, the proposed
 // outcome of every candidate not withdrawn, with its reasons. Sitting 2
 // (the resit) holds only the candidates enrolled in it.
@@ -98,7 +75,7 @@ func loadJuryData(ctx context.Context, tx *sql.Tx, credential string,
 	err := tx.QueryRowContext(ctx, `SELECT id, data FROM credentials WHERE code = ?`,
 		credential).Scan(&jd.credID, &data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("%w: %s", ErrUnknownCredential, credential)
+		return nil, fmt.Errorf("%w: %s", ErrNoCredential, credential)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read credential: %w", err)
