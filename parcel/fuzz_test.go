@@ -2,15 +2,12 @@ package parcel_test
 
 import (
 	"crypto/x509"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"certeval/parcel"
 )
-
-var n int
 
 func trustAll(*x509.Certificate) error { return nil }
 
@@ -28,10 +25,6 @@ func FuzzRead(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		n++
-		if n%2000 == 0 {
-			os.WriteFile(fmt.Sprintf("/tmp/fzcount.%d", os.Getpid()), []byte(fmt.Sprint(n)), 0o644)
-		}
 		p, err := parcel.Read(data, verify, trustAll)
 		if err != nil {
 			if p != nil {

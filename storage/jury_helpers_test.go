@@ -27,10 +27,14 @@ const (
 // juryClock is a settable time for the store.
 type juryClock struct{ t time.Time }
 
+// newJuryClock starts at the end of June 2025.
+func newJuryClock() *juryClock {
+	return &juryClock{t: time.Date(2025, 6, 30, 14, 0, 0, 0, time.UTC)}
+}
+
 func (c *juryClock) now() time.Time           { return c.t }
 func (c *juryClock) add(d time.Duration)      { c.t = c.t.Add(d) }
 func (c *juryClock) days(n int) time.Time     { return c.t.AddDate(0, 0, n) }
-func newJuryClock() *juryClock                { return &juryClock{t: time.Date(2025, 6, 30, 14, 0, 0, 0, time.UTC)} }
 func (c *juryClock) install(s *storage.Store) { s.Now = c.now }
 
 // juryCredential returns the credential of the jury tests: late work
@@ -48,18 +52,18 @@ func juryCredential() *jury.Credential {
 
 // juryFixture is a workspace with the jury credential and its grid.
 type juryFixture struct {
-	s         *storage.Store
-	db        *sql.DB
-	juryClock *juryClock
-	gridID    int64
+	s      *storage.Store
+	db     *sql.DB
+	clock  *juryClock
+	gridID int64
 }
 
 // mustJuryFixture creates the credential c and the sample grid.
 func mustJuryFixture(tb testing.TB, c *jury.Credential) *juryFixture {
 	tb.Helper()
 	s := MustOpen(tb)
-	f := &juryFixture{s: s, db: s.DB(), juryClock: newJuryClock()}
-	f.juryClock.install(s)
+	f := &juryFixture{s: s, db: s.DB(), clock: newJuryClock()}
+	f.clock.install(s)
 	s.Actor = "Claire Dubois"
 	if err := s.CreateCredential(context.Background(), c); err != nil {
 		tb.Fatal(err)
