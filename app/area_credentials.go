@@ -1,15 +1,167 @@
 package app
 
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"certeval/i18n"
+	"certeval/jury"
+	cstorage "certeval/storage"
+)
+
 func init() { registerArea(1, newCredentialsArea) }
 
-// credentialsArea is the "Référentiels et grilles" area. It shows what the workspace
-// holds until the area's own screens replace this file.
+// credentialsArea is the "Référentiels et grilles" area: the list of the
+// workspace's micro-credentials and the form of the one selected, with
+// what is still missing beside it.
 type credentialsArea struct {
-	*overview
+	env  *env
+	form *credentialForm
+
+	list     *widget.Select
+	refs     []cstorage.CredentialRef
+	existing bool // the form shows a saved credential
+	box      fyne.CanvasObject
 }
 
 // newCredentialsArea builds the area on the open workspace.
 func newCredentialsArea(e *env) area {
-	o := newOverview(e, "app.area.credentials", "app.area.credentials.about")
-	return &credentialsArea{overview: o}
+	a := &credentialsArea{env: e, form: newCredentialForm()}
+	a.form.chooseHeader = a.chooseHeader
+	a.list = widget.NewSelect(nil, a.selected)
+	a.list.PlaceHolder = i18n.T("enrolment.cred.pick")
+	add := widget.NewButton(i18n.T("enrolment.cred.new"), a.newCredential)
+	save := widget.NewButton(i18n.T("enrolment.cred.save"), a.save)
+	save.Importance = widget.HighImportance
+
+	top := container.NewBorder(nil, nil, widget.NewLabel(i18n.T("enrolment.cred.credential")),
+		container.NewHBox(add, save), a.list)
+	split := container.NewHSplit(a.form.content, container.NewBorder(
+		widget.NewLabelWithStyle(i18n.T("enrolment.cred.completeness"), fyne.TextAlignLeading,
+			fyne.TextStyle{Bold: true}), nil, nil, nil, a.form.panel))
+	split.SetOffset(0.66)
+	a.box = container.NewBorder(top, nil, nil, nil, split)
+	return a
+}
+
+// Title is the area's name.
+func (a *credentialsArea) Title() string { return i18n.T("app.area.credentials") }
+
+// Content is what the area shows.
+func (a *credentialsArea) Content() fyne.CanvasObject { return a.box }
+
+// Refresh reads the list of credentials again.
+func (a *credentialsArea) Refresh() {
+	a.env.background(func(ctx context.Context) func() {
+		refs, err := a.env.store.Credentials(ctx)
+		return func() {
+			if err != nil {
+				a.env.fail("list credentials", i18n.T("enrolment.err.read"), err)
+				return
+			}
+			a.showList(refs)
+		}
+	})
+}
+
+func (a *credentialsArea) showList(refs []cstorage.CredentialRef) {
+	a.refs = refs
+	opts := make([]string, len(refs))
+	for i, r := range refs {
+		opts[i] = r.Code + " — " + r.Title
+	}
+	a.list.Options = opts
+	a.list.Refresh()
+}
+
+// selected loads the credential chosen in the list.
+func (a *credentialsArea) selected(string) {
+	i := a.list.SelectedIndex()
+	if i < 0 || i >= len(a.refs) {
+		return
+	}
+	c, err := a.env.store.Credential(a.env.ctx, a.refs[i].Code)
+	if err != nil {
+		a.env.fail("read credential", i18n.T("enrolment.err.read"), err)
+		return
+	}
+	a.existing = true
+	a.form.load(c, true)
+}
+
+// newCredential empties the form for a new credential.
+func (a *credentialsArea) newCredential() {
+	a.existing = false
+	a.list.ClearSelected()
+	a.form.load(&jury.Credential{}, false)
+}
+
+// save writes the form's credential: created when new, replaced otherwise.
+func (a *credentialsArea) save() {
+	c := a.form.credential()
+	if len(a.form.bad) > 0 {
+		a.env.shell.tell(i18n.T("enrolment.cred.save"), strings.Join(a.form.bad, "\n"))
+		return
+	}
+	var err error
+	if a.existing {
+		err = a.env.store.SaveCredential(a.env.ctx, c)
+	} else {
+		err = a.env.store.CreateCredential(a.env.ctx, c)
+	}
+	if err != nil {
+		a.env.fail("save credential", saveSentence(err), err)
+		return
+	}
+	a.existing = true
+	a.form.load(c, true)
+	refs, err := a.env.store.Credentials(a.env.ctx)
+	if err == nil {
+		a.showList(refs)
+		for i, r := range refs {
+			if r.Code == c.Code {
+				a.list.SetSelectedIndex(i)
+			}
+		}
+	}
+}
+
+// saveSentence says why a credential was not saved.
+func saveSentence(err error) string {
+	var pe *jury.ProblemsError
+	switch {
+	case errors.As(err, &pe):
+		return strings.Join(pe.Problems, "\n")
+	case errors.Is(err, cstorage.ErrCredentialExists):
+		return i18n.T("enrolment.err.code_used")
+	case errors.Is(err, cstorage.ErrNoCredential):
+		return i18n.T("enrolment.err.code_missing")
+	}
+	return i18n.T("enrolment.err.save")
+}
+
+// chooseHeader asks for a PNG file and hands its bytes to done.
+func (a *credentialsArea) chooseHeader(done func([]byte)) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		defer r.Close()
+		b, err := io.ReadAll(r)
+		if err != nil {
+			a.env.fail("read header", i18n.T("enrolment.err.header"), err)
+			return
+		}
+		done(b)
+	}, a.env.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".png"}))
+	d.Show()
 }

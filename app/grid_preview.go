@@ -45,15 +45,15 @@ func blankGrid(g *rubric.Grid, cred *jury.Credential) sheet.BlankGrid {
 		row := sheet.GridCriterion{Title: c.Label, Description: c.Description}
 		for _, l := range c.Levels {
 			row.Cells = append(row.Cells, sheet.GridCell{Descriptor: l.Descriptor,
-				Points: l.Points * weight(c)})
+				Points: l.Points * critWeight(c)})
 		}
 		b.Criteria = append(b.Criteria, row)
 	}
 	return b
 }
 
-// weight is a criterion's weight, 1 when unset.
-func weight(c rubric.Criterion) float64 {
+// critWeight is a criterion's weight, 1 when unset.
+func critWeight(c rubric.Criterion) float64 {
 	if c.Weight == 0 {
 		return 1
 	}
@@ -78,7 +78,7 @@ func previewLines(g *rubric.Grid) []previewLine {
 		head := i18n.T("grids.preview.criterion", i+1, c.Label)
 		if c.Scored() {
 			_, hi := (&rubric.Grid{Criteria: []rubric.Criterion{c}}).Bounds()
-			head += " " + i18n.T("grids.preview.max", number(hi))
+			head += " " + i18n.T("grids.preview.max", gridNumber(hi))
 		}
 		out = append(out, previewLine{text: head, heading: true})
 		if c.Description != "" {
@@ -86,17 +86,17 @@ func previewLines(g *rubric.Grid) []previewLine {
 		}
 		for _, l := range c.Levels {
 			out = append(out, previewLine{text: i18n.T("grids.preview.level", l.Label,
-				number(l.Points*weight(c)), l.Descriptor)})
+				gridNumber(l.Points*critWeight(c)), l.Descriptor)})
 		}
 	}
 	_, hi := g.Bounds()
 	return append(out, previewLine{heading: true, text: i18n.T("grids.preview.total",
-		number(hi), number(g.Rules.Scale.Max()))})
+		gridNumber(hi), gridNumber(g.Rules.Scale.Max()))})
 }
 
-// number writes x with the fewest decimals, with a decimal comma in
+// gridNumber writes x with the fewest decimals, with a decimal comma in
 // French.
-func number(x float64) string {
+func gridNumber(x float64) string {
 	s := strconv.FormatFloat(x, 'f', -1, 64)
 	if i18n.Language() == "fr" {
 		s = strings.Replace(s, ".", ",", 1)

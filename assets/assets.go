@@ -7,7 +7,7 @@ import "embed"
 
 // FS is every embedded asset, addressed by its path under assets/.
 //
-//go:embed fonts i18n icon.png
+//go:embed fonts i18n icon.png sample
 var FS embed.FS
 
 // Font returns the embedded TrueType font of the given name

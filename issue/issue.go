@@ -35,7 +35,7 @@ const (
 // Errors of this package.
 var (
 	ErrNoDeliberation = errors.New("issue: no closed deliberation")
-	ErrNotRSAOrP256   = errors.New("issue: QR payloads need a P-256 key")
+	ErrNeedP256       = errors.New("issue: QR payloads need a P-256 key")
 )
 
 // idAlphabet is Crockford's base32: no I, L, O or U to misread.

@@ -97,7 +97,8 @@ func contestedDeliberation(ctx context.Context, tx *sql.Tx, credID int64,
 	if a.Contested.Version == 0 {
 		d, err = findClosed(ctx, tx, credID, a.Contested.Sitting)
 		if err == nil && d == nil {
-			err = ErrNoDeliberation
+			// Nothing closed yet: say so when a deliberation is open.
+			d, _, err = findDeliberation(ctx, tx, credID, a.Contested.Sitting, 0)
 		}
 	} else {
 		d, _, err = findDeliberation(ctx, tx, credID, a.Contested.Sitting, a.Contested.Version)

@@ -129,9 +129,13 @@ func (s *Store) saveGrid(ctx context.Context, tx *sql.Tx, code string, g *rubric
 		return s.insertGrid(ctx, tx, credID, cred, g, "grid.create", nil, opt)
 	case err != nil:
 		return GridVersion{}, err
+	}
+	g.Version = cur.info.Version
+	switch {
 	case !cur.info.Frozen:
-		g.Version = cur.info.Version
 		return s.updateGrid(ctx, tx, cred, g, cur.info, opt)
+	case g.Fingerprint() == cur.info.Fingerprint:
+		return cur.info, nil // unchanged: no new version
 	}
 	return s.newVersion(ctx, tx, credID, cred, g, cur, opt)
 }

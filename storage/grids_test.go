@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"strconv"
 	"testing"
 
 	"certeval/jury"
@@ -42,7 +43,8 @@ func mustGridCredential(tb testing.TB, s *storage.Store, code string) {
 // mustGridGrading inserts a candidate, a submission and a grading under the
 // grid version gridID, as the grading code would, and returns the
 // grading's id.
-func mustGridGrading(tb testing.TB, s *storage.Store, code string, gridID int64, ext string) int64 {
+func mustGridGrading(tb testing.TB, s *storage.Store, code string, gridID int64,
+	ext string) int64 {
 	tb.Helper()
 	db := s.DB()
 	res, err := db.Exec(`INSERT INTO candidates
@@ -305,5 +307,47 @@ func TestCopyGridFrom(t *testing.T) {
 	}
 	if g.Credential != "MC-NEW" || v.Version != 1 || len(g.Criteria) != 7 {
 		t.Fatalf("copied grid %s v%d, %d criteria", g.Credential, v.Version, len(g.Criteria))
+	}
+}
+
+func TestSaveFrozenGridUnchanged(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	mustGridCredential(t, s, "MC-FHA")
+	v1, err := s.SaveGrid(ctx, "MC-FHA", sampleGridFile(t), storage.GridSave{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustGridGrading(t, s, "MC-FHA", v1.ID, "E1")
+	v, err := s.SaveGrid(ctx, "MC-FHA", sampleGridFile(t), storage.GridSave{})
+	if err != nil || v.ID != v1.ID {
+		t.Fatalf("saving the same grid gave %+v, %v", v, err)
+	}
+}
+
+func BenchmarkSaveGrid(b *testing.B) {
+	ctx := context.Background()
+	s := MustOpen(b)
+	mustGridCredential(b, s, "MC-FHA")
+	g := sampleGridFile(b)
+	for i := 0; b.Loop(); i++ {
+		g.Title = "Grille " + strconv.Itoa(i)
+		if _, err := s.SaveGrid(ctx, "MC-FHA", g, storage.GridSave{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkGrid(b *testing.B) {
+	ctx := context.Background()
+	s := MustOpen(b)
+	mustGridCredential(b, s, "MC-FHA")
+	if _, err := s.SaveGrid(ctx, "MC-FHA", sampleGridFile(b), storage.GridSave{}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, err := s.Grid(ctx, "MC-FHA"); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

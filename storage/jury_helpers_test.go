@@ -45,7 +45,7 @@ func juryCredential() *jury.Credential {
 		BlindGrading: true,
 		MCC: jury.MCC{
 			Lateness: jury.LatePenalty, LatePenalty: 2, AppealDays: 15,
-			Resit: jury.ResitBest, Quorum: 2,
+			Resit: jury.ResitBest, Quorum: 2, Jury: juryMembers(),
 		},
 	}
 }
@@ -144,16 +144,15 @@ func (f *juryFixture) exec(tb testing.TB, q string, args ...any) {
 	}
 }
 
-// meeting returns a meeting of three members, the president and one
+// juryMeeting returns a meeting of three members, the president and one
 // other present, with a quorum of two.
 func juryMeeting(sitting int, date time.Time) jury.Meeting {
 	return jury.Meeting{
 		Sitting: sitting, Date: date, Place: "Salle du conseil", Quorum: 2,
 		Members: []jury.MeetingMember{
-			{Member: jury.Member{Name: "Claire Dubois", Role: "présidente",
-				President: true}, Present: true},
-			{Member: jury.Member{Name: "Karim Benali", Role: "expert"}, Present: true},
-			{Member: jury.Member{Name: "Anne Roux", Role: "experte"}},
+			{Member: juryMembers()[0], Present: true},
+			{Member: juryMembers()[1], Present: true},
+			{Member: juryMembers()[2]},
 		},
 	}
 }
@@ -167,4 +166,13 @@ func juryIdentity(tb testing.TB) *seal.Identity {
 		tb.Fatal(err)
 	}
 	return id
+}
+
+// juryMembers returns the three members of the jury, the first presiding.
+func juryMembers() []jury.Member {
+	return []jury.Member{
+		{Name: "Claire Dubois", Role: "présidente", President: true},
+		{Name: "Karim Benali", Role: "expert"},
+		{Name: "Anne Roux", Role: "experte"},
+	}
 }

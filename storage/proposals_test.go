@@ -114,3 +114,61 @@ func TestJuryViewHidesNamesUntilRevealed(t *testing.T) {
 		t.Fatalf("events = %s, want one reveal", got)
 	}
 }
+
+// mustManyCandidates adds n graded candidates, one transaction for all.
+func mustManyCandidates(tb testing.TB, f *juryFixture, n int) {
+	tb.Helper()
+	tx, err := f.db.Begin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer tx.Rollback()
+	for i := range n {
+		id := fmt.Sprintf("E%05d", i)
+		res, err := tx.Exec(`INSERT INTO candidates (credential_id, ext_id, family_name,
+				given_names, anon_code) SELECT id, ?, ?, 'Camille', ? FROM credentials`,
+			id, fmt.Sprintf("Nom%05d", (i*7919)%n), fmt.Sprintf("ANON-%05d", (i*104729)%n))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		cand, _ := res.LastInsertId()
+		res, err = tx.Exec(`INSERT INTO submissions (candidate_id, sitting, late)
+			VALUES (?, 1, ?)`, cand, i%10 == 0)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		sub, _ := res.LastInsertId()
+		choices := []string{choicesPass, choicesFail, choicesBest}[i%3]
+		if _, err := tx.Exec(`INSERT INTO gradings (submission_id, grid_id, expert, choices,
+				status, updated_at) VALUES (?, ?, 'x', ?, 2, '2025-06-01T00:00:00Z')`,
+			sub, f.gridID, choices); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchmarkDeliberationTable loads the deliberation table of 5,000
+// candidates from the workspace (proposals computed from their gradings),
+// then sorts it by name and by mark and filters it.
+func BenchmarkDeliberationTable(b *testing.B) {
+	f := mustJuryFixture(b, juryCredential())
+	mustManyCandidates(b, f, 5000)
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		v, err := f.s.JuryView(ctx, juryCode, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		t := jury.NewTable(v.Rows)
+		t.Sort(jury.ColumnName, false)
+		t.Sort(jury.ColumnMark, true)
+		if rows := t.Filter(jury.Filter{Proposed: jury.OutcomePassed, Text: "anon-01"}); len(
+			rows) == 0 {
+			b.Fatal("filter found nothing")
+		}
+	}
+}
