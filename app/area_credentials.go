@@ -29,7 +29,8 @@ type credentialsArea struct {
 	list     *widget.Select
 	refs     []cstorage.CredentialRef
 	existing bool // the form shows a saved credential
-	box      fyne.CanvasObject
+	main     fyne.CanvasObject
+	box      *fyne.Container // shows main, or the grid editor
 }
 
 // newCredentialsArea builds the area on the open workspace.
@@ -41,14 +42,19 @@ func newCredentialsArea(e *env) area {
 	add := widget.NewButton(i18n.T("enrolment.cred.new"), a.newCredential)
 	save := widget.NewButton(i18n.T("enrolment.cred.save"), a.save)
 	save.Importance = widget.HighImportance
+	grid := widget.NewButton(i18n.T("enrolment.cred.grid"), a.openGrid)
 
 	top := container.NewBorder(nil, nil, widget.NewLabel(i18n.T("enrolment.cred.credential")),
-		container.NewHBox(add, save), a.list)
+		container.NewHBox(add, save, grid), a.list)
 	split := container.NewHSplit(a.form.content, container.NewBorder(
 		widget.NewLabelWithStyle(i18n.T("enrolment.cred.completeness"), fyne.TextAlignLeading,
 			fyne.TextStyle{Bold: true}), nil, nil, nil, a.form.panel))
 	split.SetOffset(0.66)
-	a.box = container.NewBorder(top, nil, nil, nil, split)
+	// The workspace's file, so that one knows where these credentials live.
+	file := widget.NewLabel(i18n.T("app.summary.path", e.store.Path()))
+	file.Truncation = fyne.TextTruncateEllipsis
+	a.main = container.NewBorder(top, file, nil, nil, split)
+	a.box = container.NewStack(a.main)
 	return a
 }
 
@@ -164,4 +170,22 @@ func (a *credentialsArea) chooseHeader(done func([]byte)) {
 	}, a.env.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png"}))
 	d.Show()
+}
+
+// openGrid shows the grid editor of the saved credential in the area.
+func (a *credentialsArea) openGrid() {
+	if !a.existing {
+		a.env.shell.tell(i18n.T("enrolment.cred.grid"), i18n.T("enrolment.cred.grid_save_first"))
+		return
+	}
+	code := a.form.credential().Code
+	ed := newGridEditor(a.env, code)
+	back := widget.NewButton(i18n.T("enrolment.cred.back"), func() {
+		a.box.Objects = []fyne.CanvasObject{a.main}
+		a.box.Refresh()
+		a.selected("")
+	})
+	a.box.Objects = []fyne.CanvasObject{container.NewBorder(
+		container.NewHBox(back, widget.NewLabel(code)), nil, nil, nil, ed.Content())}
+	a.box.Refresh()
 }

@@ -91,4 +91,13 @@ func TestCredentialFormCompleteness(t *testing.T) {
 	if !a.form.code.Disabled() {
 		t.Fatal("the code of a saved credential can still be edited")
 	}
+
+	tapText(t, u.win, "Grille d'évaluation…")
+	if !onScreen(u.win, "+ Critère") {
+		t.Fatalf("the grid editor is not shown: %q", screen(u.win))
+	}
+	tapText(t, u.win, "← Référentiel")
+	if onScreen(u.win, "+ Critère") || !onScreen(u.win, "Analyse de données avec un tableur") {
+		t.Fatalf("back from the grid: %q", screen(u.win))
+	}
 }

@@ -337,9 +337,17 @@ func (ed *gridEditor) eliminatory(c *rubric.Criterion) fyne.CanvasObject {
 	}
 	check := widget.NewCheck(i18n.T("grids.field.eliminatory"), func(on bool) {
 		c.Eliminatory = on
+		if on {
+			lowest.Enable()
+		} else {
+			lowest.Disable()
+		}
 		ed.changed()
 	})
 	check.Checked = c.Eliminatory
+	if !c.Eliminatory {
+		lowest.Disable()
+	}
 	return container.NewVBox(check, lowest)
 }
 

@@ -235,8 +235,16 @@ func TestGridEditorScaleAndPrint(t *testing.T) {
 	if got := len(ed.grid.Criteria[0].Levels); got != 4 {
 		t.Fatalf("%d levels after the four-level scale", got)
 	}
-	if !slices.Contains(screen(w), "3. "+i18n.T("rubric.scale.acquired")) {
-		t.Fatalf("mastery levels not offered: %q", screen(w))
+	// The rules offer the scale's levels as the mastery required.
+	var last *widget.Select
+	walk(w.Content(), func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok && len(s.Options) == 4 {
+			last = s
+		}
+	})
+	last.SetSelected("3. " + i18n.T("rubric.scale.acquired"))
+	if got := ed.grid.Rules.MinMastery; got != 2 {
+		t.Fatalf("mastery required = %d, want 2", got)
 	}
 
 	// The blank grid of what is on screen, for experts grading on paper.

@@ -63,11 +63,10 @@ func (b *builder) override(ctx context.Context) error {
 	if best == "" {
 		return nil
 	}
-	yes := true
 	return b.s.OverrideDecision(ctx, sampleCode, 1, best, jury.OutcomePassed,
 		"Note réflexive d'excellente qualité ; l'écart au seuil tient à un seul critère "+
 			"non éliminatoire. Le jury admet la candidate ou le candidat.",
-		&jury.Vote{For: 2, Against: 1, Abstain: 0, CastingVote: &yes})
+		&jury.Vote{For: 2, Against: 1, Abstain: 0})
 }
 
 // appeal records one appeal against the closed first sitting, still open.
@@ -95,6 +94,9 @@ func (b *builder) appeal(ctx context.Context) error {
 
 // resit enrols the candidates the first sitting sent to the resit.
 func (b *builder) resit(ctx context.Context) error {
-	_, err := b.s.EnrolResit(ctx, sampleCode)
-	return err
+	ids, err := b.s.EnrolResit(ctx, sampleCode)
+	if err != nil || b.opt.Candidates > 200 {
+		return err
+	}
+	return b.resitGradings(ctx, ids)
 }

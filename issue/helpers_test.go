@@ -36,7 +36,7 @@ func testCredential() *jury.Credential {
 	}
 	return &jury.Credential{
 		Code: testCode, Title: "Concevoir une formation hybride", Hours: 20, ECTS: 2,
-		Level:    jury.Level{Framework: jury.EQF, Value: 6},
+		Level: jury.Level{Framework: jury.EQF, Value: 6},
 		Producer: jury.University{Code: "UL", Name: "Université de Lorraine",
 			Country: "France", Region: "Grand Est", LegalRep: "Marie Dupont",
 			LegalRepTitle: "présidente de l'université"},

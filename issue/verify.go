@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,13 +19,14 @@ import (
 
 // Payload is what a certificate's QR code carries, signed with
 // seal.SignPayload. It never holds an accommodation.
+// Its keys are one letter long to keep the QR code small.
 type Payload struct {
 	ID      string `json:"id"`
-	Learner string `json:"name"`
-	Title   string `json:"title"`
-	Outcome string `json:"outcome"`
-	Date    string `json:"date"` // YYYY-MM-DD
-	KeyID   string `json:"kid"`
+	Learner string `json:"n"` // "FAMILY Given names"
+	Title   string `json:"t"` // the credential's title
+	Outcome string `json:"o"` // the outcome code, "ADM" or "ADJ"
+	Date    string `json:"d"` // the date of issue, YYYY-MM-DD
+	KeyID   string `json:"k"` // seal.KeyID of the issuer
 }
 
 // SignQR returns the signed text of p for a QR code. The key must be P-256.
@@ -149,14 +149,16 @@ func (v *Verifier) keyring() seal.Keyring { return seal.NewKeyring(v.trust...) }
 
 // Check verifies arg: a file, or the text of a scanned QR code ("CV1.…").
 func (v *Verifier) Check(ctx context.Context, arg string) Result {
+	if strings.HasPrefix(arg, "CV1.") {
+		if _, err := os.Stat(arg); err != nil { // too long a name, or no such file
+			return v.QR(ctx, arg)
+		}
+	}
 	data, err := os.ReadFile(arg)
-	if err == nil {
-		return v.File(ctx, arg, data)
+	if err != nil {
+		return Result{Name: arg, Reason: i18n.T("issue.verify.unreadable")}
 	}
-	if errors.Is(err, fs.ErrNotExist) && strings.HasPrefix(arg, "CV1.") {
-		return v.QR(ctx, arg)
-	}
-	return Result{Name: arg, Reason: i18n.T("issue.verify.unreadable")}
+	return v.File(ctx, arg, data)
 }
 
 // File verifies the contents data of the file called name.

@@ -92,9 +92,10 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // env is what every command receives.
 type env struct {
-	dbPath string
-	stdout io.Writer
-	stderr io.Writer
+	dbPath     string
+	candidates int
+	stdout     io.Writer
+	stderr     io.Writer
 }
 
 // workspacePath applies --db, then CERTEVAL_DB, then the default location.
