@@ -2,8 +2,9 @@ package app
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -205,14 +206,20 @@ func (a *documentsArea) startIssue() {
 	a.status.SetText(i18n.T("issue.app.working"))
 	stop := dialog.NewCustom(i18n.T("issue.app.issue"), i18n.T("issue.app.stop"),
 		widget.NewLabel(i18n.T("issue.app.working")), a.env.win)
-	stop.SetOnClosed(cancel)
+	finished := false // touched on the UI thread only
+	stop.SetOnClosed(func() {
+		if !finished {
+			cancel()
+		}
+	})
 	stop.Show()
 
 	go func() {
 		sum, err := a.issue(ctx, key, pass, out)
 		fyne.Do(func() {
-			stop.SetOnClosed(nil)
+			finished = true
 			stop.Hide()
+			cancel()
 			a.finishIssue(sum, err)
 		})
 	}()
@@ -247,7 +254,9 @@ func (a *documentsArea) finishIssue(sum issue.Summary, err error) {
 		a.status.SetText(i18n.T("issue.app.cancelled", sum.Documents))
 	case errors.Is(err, issue.ErrNoDeliberation):
 		a.env.fail("issue documents", i18n.T("issue.cli.sheets.none"), err)
-	case err != nil && seal.Explain(err) != "" && isSealError(err):
+	case errors.Is(err, os.ErrNotExist):
+		a.env.fail("issue documents", i18n.T("issue.app.error.nokey"), err)
+	case isSealError(err):
 		a.env.fail("issue documents", seal.Explain(err), err)
 	case err != nil:
 		a.env.fail("issue documents", i18n.T("issue.app.error.issue"), err)
@@ -261,7 +270,7 @@ func (a *documentsArea) finishIssue(sum issue.Summary, err error) {
 // passphrase problem the user can fix).
 func isSealError(err error) bool {
 	for _, e := range []error{seal.ErrWrongPassphrase, seal.ErrDamagedKey,
-		seal.ErrEmptyPassphrase, seal.ErrUnsupportedKey, os.ErrNotExist} {
+		seal.ErrEmptyPassphrase, seal.ErrUnsupportedKey} {
 		if errors.Is(err, e) {
 			return true
 		}
@@ -352,5 +361,11 @@ func (a *documentsArea) verifyFile(path string) {
 	})
 }
 
-// String describes the area for logs.
-func (a *documentsArea) String() string { return fmt.Sprintf("documents(%d)", len(a.docs)) }
+// parsePEM reads the first certificate of a PEM text.
+func parsePEM(text string) (*x509.Certificate, error) {
+	block, _ := pem.Decode([]byte(text))
+	if block == nil {
+		return nil, errors.New("app: no PEM certificate")
+	}
+	return x509.ParseCertificate(block.Bytes)
+}

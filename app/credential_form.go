@@ -227,7 +227,8 @@ func (f *credentialForm) text(key string, multi bool,
 	return f.bind(key, e, textBinding(e, p))
 }
 
-func (f *credentialForm) number(key string, p func(*jury.Credential) *float64) []fyne.CanvasObject {
+func (f *credentialForm) number(key string,
+	p func(*jury.Credential) *float64) []fyne.CanvasObject {
 	e := f.entry(false)
 	return f.bind(key, e, formField{
 		load: func(c *jury.Credential) { e.SetText(numberText(*p(c))) },

@@ -41,7 +41,10 @@ func (b *builder) gradings(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		skill := rng.Intn(4)
+		skill := 2 + rng.Intn(2) // most candidates reach the expected level
+		if rng.Intn(4) == 0 {
+			skill = rng.Intn(2)
+		}
 		choices := b.choices(rng, skill)
 		if err := b.grade(ctx, sub, experts[0], choices, true); err != nil {
 			return err
@@ -115,7 +118,10 @@ func (b *builder) choices(rng *rand.Rand, skill int) []int {
 			out[j] = grading.None
 			continue
 		}
-		l := skill + rng.Intn(3) - 1
+		l := skill
+		if rng.Intn(5) == 0 {
+			l-- // a weaker criterion now and then
+		}
 		out[j] = min(max(l, 0), len(cr.Levels)-1)
 	}
 	return out

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 
+	"certeval/grading"
 	"certeval/jury"
 	"certeval/rubric"
 )
@@ -30,15 +31,20 @@ type juryCandidate struct {
 	late      bool
 	absence   jury.AbsenceKind
 	gradings  []juryGrading
-	appeal    bool // an appeal was filed on this sitting
-	appealOpn bool // one is still under review
+	allotted  int          // experts the submission is allotted to
+	agreed    *juryGrading // the agreed grading of a double marking
+	conflict  bool         // a package brought a grading still in conflict
+	appeal    bool         // an appeal was filed on this sitting
+	appealOpn bool         // one is still under review
 }
 
 // juryGrading is one expert's grading of a candidate's submission.
 type juryGrading struct {
+	expert    string
 	gridID    int64
 	choices   []int
 	submitted bool
+	regrade   bool // the grid changed and the grading must be done again
 }
 
 // juryData is everything the proposals of one sitting are computed from.
@@ -85,7 +91,8 @@ func loadJuryData(ctx context.Context, tx *sql.Tx, credential string,
 	}
 
 	steps := []func(context.Context, *sql.Tx, int) error{
-		jd.loadCandidates, jd.loadSubmissions, jd.loadGradings, jd.loadAppeals,
+		jd.loadCandidates, jd.loadSubmissions, jd.loadGradings, jd.loadReconciliation,
+		jd.loadAppeals,
 	}
 	for _, step := range steps {
 		if err := step(ctx, tx, sitting); err != nil {
@@ -170,7 +177,8 @@ func (jd *juryData) loadSubmissions(ctx context.Context, tx *sql.Tx, sitting int
 
 // loadGradings reads every expert's grading of the sitting's submissions.
 func (jd *juryData) loadGradings(ctx context.Context, tx *sql.Tx, sitting int) error {
-	rows, err := tx.QueryContext(ctx, `SELECT s.candidate_id, g.grid_id, g.choices, g.status
+	rows, err := tx.QueryContext(ctx, `SELECT s.candidate_id, g.expert, g.grid_id, g.choices,
+			g.status, g.needs_regrade
 		FROM gradings g
 		JOIN submissions s ON s.id = g.submission_id
 		JOIN candidates c ON c.id = s.candidate_id
@@ -186,7 +194,8 @@ func (jd *juryData) loadGradings(ctx context.Context, tx *sql.Tx, sitting int) e
 		var g juryGrading
 		var choices string
 		var status int
-		if err := rows.Scan(&id, &g.gridID, &choices, &status); err != nil {
+		if err := rows.Scan(&id, &g.expert, &g.gridID, &choices, &status,
+			&g.regrade); err != nil {
 			return fmt.Errorf("read gradings: %w", err)
 		}
 		if err := json.Unmarshal([]byte(choices), &g.choices); err != nil {
@@ -276,47 +285,141 @@ func (jd *juryData) input(c *juryCandidate) jury.Input {
 	return in
 }
 
-// grade fills in the grid's result from the candidate's gradings. With
-// double marking, two submitted gradings are needed; submitted gradings
-// with different choices are a discrepancy still open.
-//
-// TODO(reconcile): the agreed gradings of reconciliation (migration 0004)
-// are not read yet; until they are, differing gradings stay pending.
+// grade fills in the grid's result from the candidate's gradings. Every
+// expert the submission is allotted to must have submitted; an agreed
+// grading, when there is one, gives the result. Otherwise the gradings are
+// reconciled under the credential's double-marking thresholds and rule: a
+// discrepancy, or an agreement the rule requires, keeps the outcome
+// pending; without one the mark is the mean of the experts' marks, and the
+// candidate passes when every grading passes.
 func (jd *juryData) grade(c *juryCandidate, in *jury.Input) {
+	if c.conflict {
+		in.DiscrepancyOpen = true
+		return
+	}
+	if c.agreed != nil {
+		jd.result(in, *c.agreed)
+		return
+	}
 	var done []juryGrading
 	for _, g := range c.gradings {
-		if g.submitted {
+		if g.submitted && !g.regrade {
 			done = append(done, g)
 		}
 	}
-	need := 1
-	if jd.credential.DoubleMarking.Enabled {
-		need = 2
-	}
-	if len(done) < need {
+	if len(done) == 0 || len(done) < c.allotted {
 		in.GradingMissing = true
 		return
 	}
-	for _, g := range done[1:] {
-		if !slices.Equal(g.choices, done[0].choices) {
-			in.DiscrepancyOpen = true
+	if len(done) == 1 {
+		jd.result(in, done[0])
+		return
+	}
+	jd.reconcile(in, done)
+}
+
+// reconcile settles two or more submitted gradings of one submission.
+func (jd *juryData) reconcile(in *jury.Input, done []juryGrading) {
+	gs := make([]grading.Grading, len(done))
+	marks := make([]float64, len(done))
+	results := make([]rubric.Result, len(done))
+	for i, g := range done {
+		grid := jd.grids[g.gridID]
+		if grid == nil {
+			in.GradingMissing = true
 			return
 		}
+		results[i] = grid.Score(g.choices)
+		marks[i] = results[i].Mark * 20 / grid.Rules.Scale.Max()
+		gs[i] = grading.Grading{Submission: "s", Expert: g.expert, Choices: g.choices,
+			GridFingerprint: grid.Fingerprint(), Status: grading.Submitted}
 	}
-
+	dm := jd.credential.DoubleMarking
+	rule := grading.Mean
+	if dm.Rule == jury.MarkingAgreed {
+		rule = grading.AgreedRequired
+	}
+	res, err := grading.Reconcile(gs, marks,
+		grading.Thresholds{Levels: dm.LevelGap, Points: dm.PointGap}, rule)
+	if err != nil || res.Need != grading.NeedNothing {
+		in.DiscrepancyOpen = true
+		return
+	}
+	in.HasResult, in.Passed = true, true
+	in.Mark = rubric.RoundHalfUp(res.Mark, 0.01)
+	for _, i := range res.Used {
+		if !results[i].Passed {
+			in.Passed = false
+			for _, reason := range results[i].Reasons {
+				if !slices.Contains(in.FailReasons, reason.String()) {
+					in.FailReasons = append(in.FailReasons, reason.String())
+				}
+			}
+		}
+	}
 	grid := jd.grids[done[0].gridID]
+	in.PassMark = passMark(grid)
+	if in.PassMark > 0 && in.Mark < in.PassMark {
+		in.Passed = false
+	}
+}
+
+// result fills in the input from one grading's result.
+func (jd *juryData) result(in *jury.Input, g juryGrading) {
+	grid := jd.grids[g.gridID]
 	if grid == nil {
 		in.GradingMissing = true
 		return
 	}
-	r := grid.Score(done[0].choices)
+	r := grid.Score(g.choices)
 	outOf := grid.Rules.Scale.Max()
 	in.HasResult, in.Passed = true, r.Passed
-	in.Mark = r.Mark * 20 / outOf
+	in.Mark = rubric.RoundHalfUp(r.Mark*20/outOf, 0.01)
 	in.PassMark = passMark(grid)
 	for _, reason := range r.Reasons {
 		in.FailReasons = append(in.FailReasons, reason.String())
 	}
+}
+
+// loadReconciliation reads, for the sitting's submissions, how many
+// experts each is allotted to, the agreed gradings and the conflicts
+// still open.
+func (jd *juryData) loadReconciliation(ctx context.Context, tx *sql.Tx, sitting int) error {
+	byID := jd.byRowID()
+	rows, err := tx.QueryContext(ctx, `SELECT s.candidate_id,
+			(SELECT COUNT(*) FROM allotments a WHERE a.submission_id = s.id),
+			(SELECT COUNT(*) FROM grading_conflicts k
+				WHERE k.submission_id = s.id AND k.resolution = ''),
+			COALESCE(ag.grid_id, 0), COALESCE(ag.choices, '')
+		FROM submissions s
+		JOIN candidates c ON c.id = s.candidate_id
+		LEFT JOIN agreements ag ON ag.submission_id = s.id
+		WHERE c.credential_id = ? AND s.sitting = ?`, jd.credID, sitting)
+	if err != nil {
+		return fmt.Errorf("read reconciliations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, gridID int64
+		var allotted, conflicts int
+		var choices string
+		if err := rows.Scan(&id, &allotted, &conflicts, &gridID, &choices); err != nil {
+			return fmt.Errorf("read reconciliations: %w", err)
+		}
+		c := byID[id]
+		if c == nil {
+			continue
+		}
+		c.allotted, c.conflict = allotted, conflicts > 0
+		if choices != "" {
+			ag := &juryGrading{gridID: gridID, submitted: true}
+			if err := json.Unmarshal([]byte(choices), &ag.choices); err != nil {
+				return fmt.Errorf("read agreed grading: %w", err)
+			}
+			c.agreed = ag
+		}
+	}
+	return rows.Err()
 }
 
 // passMark returns the lowest passing mark out of 20 under g's rules, 0
@@ -347,7 +450,7 @@ func (jd *juryData) rows(props map[string]jury.Proposal, d *jury.Deliberation,
 			Revealed: revealed || !jd.credential.BlindGrading,
 			Mark:     p.Mark, HasMark: p.HasMark, Proposed: p.Outcome,
 			Flags: jury.Flags{Accommodation: c.accommodation, Late: c.late,
-				Appeal: c.appeal},
+				Reconciled: c.agreed != nil, Appeal: c.appeal},
 		}
 		if d != nil {
 			if dec, ok := d.Decisions[c.id]; ok {

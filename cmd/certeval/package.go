@@ -48,7 +48,8 @@ func runPackageImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s", i18n.T("desk.cli.read", path, err))
 	}
-	s, err := e.open(false)
+	// An expert's first assignment may arrive before any workspace.
+	s, err := e.open(true)
 	if err != nil {
 		return err
 	}
