@@ -306,12 +306,17 @@ func (a *documentsArea) revokeDialog() {
 			if !ok {
 				return
 			}
-			dialog.ShowConfirm(i18n.T("issue.app.revoke_title", d.ID),
-				i18n.T("issue.app.revoke_confirm", d.ID), func(yes bool) {
+			msg := widget.NewLabel(i18n.T("issue.app.revoke_confirm", d.ID))
+			msg.Wrapping = fyne.TextWrapWord
+			c := dialog.NewCustomConfirm(i18n.T("issue.app.revoke_title", d.ID),
+				i18n.T("issue.app.revoke_final"), i18n.T("issue.app.cancel"), msg,
+				func(yes bool) {
 					if yes {
 						a.revokeDocument(d.ID, reason.Text)
 					}
 				}, a.env.win)
+			c.Resize(fyne.NewSize(480, 0))
+			c.Show()
 		}, a.env.win)
 	form.Resize(fyne.NewSize(520, 0))
 	form.Show()

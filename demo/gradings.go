@@ -20,7 +20,8 @@ var comments = []string{
 }
 
 // gradings has the two experts grade the first sitting: the first expert
-// every submission, the second one in three (double marking). Two
+// every submission, the second one in three (double marking), or every
+// one, in agreement, in a large workspace for measuring. Two
 // candidates are absent, one is late, and two double markings disagree
 // by two levels and are reconciled with a reason.
 func (b *builder) gradings(ctx context.Context) error {
@@ -49,17 +50,18 @@ func (b *builder) gradings(ctx context.Context) error {
 		if err := b.grade(ctx, sub, experts[0], choices, true); err != nil {
 			return err
 		}
-		if i%3 != 0 || b.opt.Candidates > 200 {
+		large := b.opt.Candidates > 200
+		if i%3 != 0 && !large {
 			continue
 		}
 		second := append([]int(nil), choices...)
-		if i == 3 || i == 9 {
+		if !large && (i == 3 || i == 9) {
 			second[2] = 3 - choices[2]/2*3 // two levels or more apart
 		}
 		if err := b.grade(ctx, sub, experts[1], second, true); err != nil {
 			return err
 		}
-		if i == 3 || i == 9 {
+		if !large && (i == 3 || i == 9) {
 			if err := b.agree(ctx, sub, choices); err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"image/color"
 	"math/rand"
 	"time"
 
@@ -42,8 +43,24 @@ var president = jury.Member{
 	Institution: "Université Grenoble Alpes", President: true,
 }
 
+// colours of the sample universities' headers, by code.
+var colours = map[string]color.RGBA{
+	"UGA": {0x1d, 0x4e, 0x89, 0xff}, "UBO": {0x00, 0x7a, 0x5e, 0xff},
+	"UPPA": {0xb0, 0x3a, 0x2e, 0xff},
+}
+
 // SampleCredential returns the sample micro-credential, complete.
 func SampleCredential() jury.Credential {
+	c := sampleCredential()
+	c.Producer.Header = header(colours[c.Producer.Code])
+	c.Participants = append([]jury.University(nil), c.Participants...)
+	for i := range c.Participants {
+		c.Participants[i].Header = header(colours[c.Participants[i].Code])
+	}
+	return c
+}
+
+func sampleCredential() jury.Credential {
 	return jury.Credential{
 		Code:         sampleCode,
 		Title:        "Concevoir une formation hybride accessible",
