@@ -34,7 +34,8 @@ type documentsArea struct {
 	selected int               // index in docs, -1 for none
 
 	list   *widget.List
-	status *widget.Label
+	count  *widget.Label // how many documents the register holds
+	status *widget.Label // what the last action did
 	revoke *widget.Button
 	box    fyne.CanvasObject
 
@@ -55,7 +56,8 @@ func newDocumentsArea(e *env) area {
 	a := &documentsArea{env: e, selected: -1, learners: map[string]string{}}
 	title := widget.NewLabelWithStyle(i18n.T("issue.app.title"), fyne.TextAlignLeading,
 		fyne.TextStyle{Bold: true})
-	a.status = wrapped(i18n.T("issue.app.loading"))
+	a.count = widget.NewLabel(i18n.T("issue.app.loading"))
+	a.status = wrapped("")
 	a.list = widget.NewList(func() int { return len(a.docs) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(a.row(i)) })
@@ -71,7 +73,7 @@ func newDocumentsArea(e *env) area {
 	a.progress.Hide()
 
 	top := container.NewVBox(title, wrapped(i18n.T("issue.app.about")),
-		container.NewHBox(issueBtn, a.revoke, verify), a.progress, a.status,
+		container.NewHBox(issueBtn, a.revoke, verify), a.progress, a.status, a.count,
 		widget.NewLabelWithStyle(i18n.T("issue.app.columns"), fyne.TextAlignLeading,
 			fyne.TextStyle{Bold: true}))
 	a.box = container.NewBorder(top, nil, nil, nil, a.list)
@@ -119,7 +121,7 @@ func readRegister(ctx context.Context, s *storage.Store) ([]storage.Document,
 // show puts the register on screen.
 func (a *documentsArea) show(docs []storage.Document, learners map[string]string, err error) {
 	if err != nil {
-		a.status.SetText(i18n.T("issue.app.error.read"))
+		a.count.SetText(i18n.T("issue.app.error.read"))
 		logError("read register", err)
 		return
 	}
@@ -128,7 +130,7 @@ func (a *documentsArea) show(docs []storage.Document, learners map[string]string
 	a.selected = -1
 	a.revoke.Disable()
 	a.list.Refresh()
-	a.status.SetText(i18n.T("issue.app.count", len(docs)))
+	a.count.SetText(i18n.T("issue.app.count", len(docs)))
 }
 
 // row is the text of one register entry: identifier, kind, learner,

@@ -96,9 +96,8 @@ func TestDocumentsIssueByTapping(t *testing.T) {
 
 	// One minutes, one result sheet, three letters, fr and en certificates
 	// and a badge for the one who passed, CSV and XLSX.
-	if got, want := len(dt.a.docs), 1+1+3+2+1+2; got != want {
-		t.Fatalf("register holds %d documents, want %d", got, want)
-	}
+	want := 1 + 1 + 3 + 2 + 1 + 2
+	waitFor(t, "the register", func() bool { return len(dt.a.docs) == want })
 	if dt.a.opened != out {
 		t.Fatalf("opened %q, want %q", dt.a.opened, out)
 	}
@@ -140,6 +139,7 @@ func TestDocumentsRevoke(t *testing.T) {
 		return strings.Contains(dt.a.status.Text, "documents signés écrits")
 	})
 
+	waitFor(t, "the register", func() bool { return len(dt.a.docs) > 0 })
 	dt.a.list.Select(0)
 	id := dt.a.docs[0].ID
 	tapText(t, dt.w, "Révoquer")

@@ -32,11 +32,9 @@ const (
 	KindExport      = "export"
 )
 
-// Errors of this package.
-var (
-	ErrNoDeliberation = errors.New("issue: no closed deliberation")
-	ErrNeedP256       = errors.New("issue: QR payloads need a P-256 key")
-)
+// ErrNoDeliberation reports a workspace without a closed deliberation:
+// there is nothing to issue.
+var ErrNoDeliberation = errors.New("issue: no closed deliberation")
 
 // idAlphabet is Crockford's base32: no I, L, O or U to misread.
 const idAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

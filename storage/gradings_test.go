@@ -140,7 +140,8 @@ func TestGradingSaveSubmitAmend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := fmt.Sprint(desk[0].Status, desk[0].Chosen, desk[0].Scored),
+	i := slices.IndexFunc(desk, func(it storage.DeskItem) bool { return it.Key == key })
+	if got, want := fmt.Sprint(desk[i].Status, desk[i].Chosen, desk[i].Scored),
 		"in_progress 3 6"; got != want {
 		t.Fatalf("desk item = %s, want %s", got, want)
 	}
@@ -176,7 +177,8 @@ func TestGradingSaveSubmitAmend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := fmt.Sprint(sh.Grading.Choices, sh.Grading.Status), "[3 3 1 2 2 2 -1] submitted"; got != want {
+	got, want := fmt.Sprint(sh.Grading.Choices, sh.Grading.Status), "[3 3 1 2 2 2 -1] submitted"
+	if got != want {
 		t.Fatalf("after amend = %s, want %s", got, want)
 	}
 	evs, _ := f.s.Events(ctx, storage.CandidateEntity(deskCode, f.cands[0].ID)+"/grading/expA")

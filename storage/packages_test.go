@@ -19,7 +19,7 @@ import (
 // sealSigner signs packages written by the tests with a seal identity.
 type sealSigner struct{ id *seal.Identity }
 
-func (s sealSigner) Sign(b []byte) ([]byte, error)    { return seal.Sign(s.id, b) }
+func (s sealSigner) Sign(b []byte) ([]byte, error)  { return seal.Sign(s.id, b) }
 func (s sealSigner) Certificate() *x509.Certificate { return s.id.Certificate }
 
 // tableDump returns the contents of the tables an import writes, without
