@@ -334,13 +334,8 @@ func (jd *juryData) reconcile(in *jury.Input, done []juryGrading) {
 		gs[i] = grading.Grading{Submission: "s", Expert: g.expert, Choices: g.choices,
 			GridFingerprint: grid.Fingerprint(), Status: grading.Submitted}
 	}
-	dm := jd.credential.DoubleMarking
-	rule := grading.Mean
-	if dm.Rule == jury.MarkingAgreed {
-		rule = grading.AgreedRequired
-	}
-	res, err := grading.Reconcile(gs, marks,
-		grading.Thresholds{Levels: dm.LevelGap, Points: dm.PointGap}, rule)
+	th, rule := Thresholds(&jd.credential)
+	res, err := grading.Reconcile(gs, marks, th, rule)
 	if err != nil || res.Need != grading.NeedNothing {
 		in.DiscrepancyOpen = true
 		return
