@@ -25,6 +25,7 @@ func meeting(sitting int, date time.Time) jury.Meeting {
 func (b *builder) deliberation(ctx context.Context) error {
 	const code, sitting = sampleCode, 1
 	date := time.Date(2026, 11, 20, 14, 0, 0, 0, time.UTC)
+	b.clock = date // the jury meets on that day; its steps are recorded then
 	if err := b.s.SaveMeeting(ctx, code, meeting(sitting, date)); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package issue
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"certeval/i18n"
 	"certeval/jury"
+	"certeval/rubric"
 	"certeval/sheet"
 )
 
@@ -20,6 +22,24 @@ type sitting struct {
 	d          *jury.Deliberation
 	candidates map[string]jury.Candidate
 	issuedAt   time.Time
+	grid       *rubric.Grid // the grid version in force; nil without one
+	// evidence maps a competency's code to the learning outcomes the grid's
+	// criteria evidence for it; nil without a grid.
+	evidence map[string][]string
+}
+
+// evidence reads from a grid which learning outcomes each competency's
+// criteria evidence, in the grid's order.
+func evidence(g *rubric.Grid) map[string][]string {
+	out := make(map[string][]string)
+	for _, c := range g.Criteria {
+		for _, o := range c.Outcomes {
+			if !slices.Contains(out[c.Competency], o) {
+				out[c.Competency] = append(out[c.Competency], o)
+			}
+		}
+	}
+	return out
 }
 
 // header is the letterhead of a university.
@@ -63,13 +83,56 @@ func mark(lang string, dec jury.Decision) string {
 	return v + " / 20"
 }
 
+// rules sums up the assessment rules the jury applied: the evaluation,
+// the grid's pass rules, the resit rule and the lateness measure.
+func (s *sitting) rules(lang string) string {
+	mcc := s.cred.MCC
+	parts := []string{mcc.EvaluationType}
+	if g := s.grid; g != nil {
+		parts = append(parts, i18n.In(lang, "issue.rules.grid", g.Version))
+		if g.Rules.MinTotal > 0 {
+			unit := i18n.In(lang, "issue.rules.points")
+			if g.Rules.MinTotalIsMark {
+				unit = fmt.Sprintf("/ %s", strconv.FormatFloat(g.Rules.Scale.Max(), 'f', -1, 64))
+			}
+			parts = append(parts, i18n.In(lang, "issue.rules.min",
+				strconv.FormatFloat(g.Rules.MinTotal, 'f', -1, 64), unit))
+		}
+		if g.Rules.MinMastery > 0 {
+			parts = append(parts, i18n.In(lang, "issue.rules.mastery"))
+		}
+	}
+	switch mcc.Resit {
+	case jury.ResitReplaces:
+		parts = append(parts, i18n.In(lang, "issue.rules.resitReplaces"))
+	case jury.ResitBest:
+		parts = append(parts, i18n.In(lang, "issue.rules.resitBest"))
+	}
+	switch mcc.Lateness {
+	case jury.LateAccepted:
+		parts = append(parts, i18n.In(lang, "issue.rules.lateAccepted"))
+	case jury.LatePenalty:
+		parts = append(parts, i18n.In(lang, "issue.rules.latePenalty",
+			strconv.FormatFloat(mcc.LatePenalty, 'f', -1, 64)))
+	case jury.LateRefused:
+		parts = append(parts, i18n.In(lang, "issue.rules.lateRefused"))
+	}
+	var out []string
+	for _, p := range parts {
+		if strings.TrimSpace(p) != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, " ; ")
+}
+
 // juryOf describes the deliberation's jury for minutes and result sheets.
 func (s *sitting) juryOf(lang string) sheet.Jury {
 	m := s.d.Meeting
 	j := sheet.Jury{Date: m.Date, Sitting: sittingLabel(lang, s.d.Sitting),
 		QuorumMet: m.QuorumMet(), GridFingerprint: s.cred.MCC.Criteria.Fingerprint,
 		Quorum: i18n.In(lang, "issue.quorum", m.PresentCount(), len(m.Members)),
-		Rules:  s.cred.MCC.EvaluationType}
+		Rules:  s.rules(lang)}
 	for _, mm := range m.Members {
 		j.Members = append(j.Members, sheet.Member{Name: mm.Name, Role: mm.Role,
 			Institution: mm.Institution, Present: mm.Present})
@@ -188,16 +251,36 @@ func (s *sitting) certificate(id, lang, cid, qr string) sheet.Certificate {
 	for _, e := range cred.Experts {
 		cert.Experts = append(cert.Experts, e.Name)
 	}
-	for _, comp := range cred.Competencies {
-		cert.Competencies = append(cert.Competencies,
-			sheet.Competency{Code: comp.Code, Title: comp.Title})
+	cert.Competencies = s.competencies()
+	return cert
+}
+
+// competencies lists the credential's competencies, each with the learning
+// outcomes its grid criteria evidence. Outcomes no criterion names are
+// listed under the last competency, so that none is left off a certificate.
+func (s *sitting) competencies() []sheet.Competency {
+	text := make(map[string]string)
+	for _, o := range s.cred.Outcomes {
+		text[o.Code] = o.Text
 	}
-	if len(cert.Competencies) > 0 {
-		for _, o := range cred.Outcomes {
-			cert.Competencies[0].Outcomes = append(cert.Competencies[0].Outcomes, o.Text)
+	used := make(map[string]bool)
+	var out []sheet.Competency
+	for _, comp := range s.cred.Competencies {
+		c := sheet.Competency{Code: comp.Code, Title: comp.Title}
+		for _, code := range s.evidence[comp.Code] {
+			if t, ok := text[code]; ok && !used[code] {
+				c.Outcomes = append(c.Outcomes, t)
+				used[code] = true
+			}
+		}
+		out = append(out, c)
+	}
+	for _, o := range s.cred.Outcomes {
+		if !used[o.Code] && len(out) > 0 {
+			out[len(out)-1].Outcomes = append(out[len(out)-1].Outcomes, o.Text)
 		}
 	}
-	return cert
+	return out
 }
 
 // levelText writes a credential's level, "" when it has none.

@@ -2,6 +2,7 @@ package issue
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -141,6 +142,11 @@ func loadSitting(ctx context.Context, s *storage.Store, code string,
 		return nil, err
 	}
 	st := &sitting{cred: cred, d: d, candidates: make(map[string]jury.Candidate)}
+	if g, _, err := s.Grid(ctx, code); err == nil {
+		st.grid, st.evidence = g, evidence(g)
+	} else if !errors.Is(err, storage.ErrNoGrid) {
+		return nil, err
+	}
 	for _, c := range cands {
 		c.Accommodations = nil // never needed here; belt and braces
 		st.candidates[c.ID] = c

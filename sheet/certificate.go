@@ -95,9 +95,9 @@ func (r *Renderer) Certificate(c Certificate) ([]byte, error) {
 
 // certIntro draws the title, the learner and the credential.
 func certIntro(d *doc, c Certificate) {
-	d.title(d.t("sheet.cert.title"), 20)
+	d.title(d.t("sheet.cert.title"), 19)
 	d.para(d.t("sheet.cert.subtitle"), style{size: 10, color: grey}, d.margin, d.width(), center)
-	d.space(12)
+	d.space(6)
 	d.para(d.t("sheet.cert.attests"), body, d.margin, d.width(), center)
 	d.space(4)
 	name := style{bold: true, size: 18, color: black}
@@ -107,7 +107,7 @@ func certIntro(d *doc, c Certificate) {
 		born := d.t("sheet.cert.born", formatDate(d.lang, c.Learner.BirthDate))
 		d.para(born, body, d.margin, d.width(), center)
 	}
-	d.space(6)
+	d.space(3)
 	d.para(d.t("sheet.cert.obtained"), body, d.margin, d.width(), center)
 	d.space(4)
 	d.para(c.Title, style{bold: true, size: 15, color: accent}, d.margin, d.width(), center)
@@ -119,7 +119,7 @@ func certIntro(d *doc, c Certificate) {
 	if result != "" {
 		d.para(d.t("sheet.cert.outcome", result), strong, d.margin, d.width(), center)
 	}
-	d.space(10)
+	d.space(6)
 }
 
 // certCompetencies lists the competencies and their learning outcomes.
@@ -139,21 +139,24 @@ func certCompetencies(d *doc, c Certificate) {
 		for _, o := range comp.Outcomes {
 			bulletPara(d, o, d.margin+indent, d.width()-indent)
 		}
-		d.space(3)
+		d.space(2)
 	}
-	d.space(6)
+	d.space(4)
 }
 
 // bulletPara draws a bulleted paragraph whose lines hang after the bullet.
+// Outcomes are set a little smaller than the body, so that a certificate
+// with a dozen of them still fits on one page.
 func bulletPara(d *doc, text string, x, w float64) {
-	lines := d.wrap(text, body, w-10)
+	st := body.withSize(8.5)
+	lines := d.wrap(text, st, w-10)
 	for i, l := range lines {
-		d.ensure(body.lineHeight())
+		d.ensure(st.lineHeight())
 		if i == 0 {
-			d.text(x, d.y, "•", body)
+			d.text(x, d.y, "•", st)
 		}
-		d.text(x+10, d.y, l, body)
-		d.y += body.lineHeight()
+		d.text(x+10, d.y, l, st)
+		d.y += st.lineHeight()
 	}
 }
 
@@ -180,11 +183,31 @@ func certDetails(d *doc, c Certificate) {
 	if c.Stackability != "" {
 		rows = append(rows, []string{d.t("sheet.cert.stackability"), c.Stackability})
 	}
-	cols := []column{{width: 32, bold: true}, {width: 68}}
-	d.table(cols, rows, false)
-	d.space(5)
-	d.para(d.t("sheet.cert.unlimited"), strong, d.margin, d.width(), left)
-	d.space(14)
+	rows = append(rows, []string{d.t("sheet.cert.validity"), d.t("sheet.cert.unlimitedValue")})
+	detailList(d, rows)
+	d.space(10)
+}
+
+// detailList draws label–value rows as a light two-column list, more
+// compact than a boxed table, so that the certificate holds on one page.
+func detailList(d *doc, rows [][]string) {
+	label, value := strong.withSize(8.5), body.withSize(8.5)
+	lw := d.width() * 0.32
+	vw := d.width() - lw
+	for _, r := range rows {
+		ls := d.wrap(r[0], label, lw-6)
+		vs := d.wrap(r[1], value, vw)
+		h := float64(max(len(ls), len(vs)))*value.lineHeight() + 3
+		d.ensure(h)
+		for i, l := range ls {
+			d.text(d.margin, d.y+float64(i)*label.lineHeight(), l, label)
+		}
+		for i, l := range vs {
+			d.text(d.margin+lw, d.y+float64(i)*value.lineHeight(), l, value)
+		}
+		d.y += h
+		d.line(d.margin, d.y-1.5, d.margin+d.width(), d.y-1.5, 0.4, rule)
+	}
 }
 
 // workload writes hours and, where set, ECTS credits.

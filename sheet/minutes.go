@@ -119,8 +119,8 @@ func minutesDecisions(d *doc, ds []Decision) {
 		{title: d.t("sheet.col.id"), width: 14},
 		{title: d.t("sheet.col.name"), width: 22, bold: true},
 		{title: d.t("sheet.col.outcome"), width: 18},
-		{title: d.t("sheet.col.mark"), width: 9, align: right},
-		{title: d.t("sheet.col.observations"), width: 37},
+		{title: d.t("sheet.col.mark"), width: 11, align: right},
+		{title: d.t("sheet.col.observations"), width: 35},
 	}, rows, true)
 	d.space(12)
 }

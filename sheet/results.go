@@ -68,8 +68,8 @@ func (r *Renderer) ResultSheet(s ResultSheet) ([]byte, error) {
 		{title: d.t("sheet.col.id"), width: 14},
 		{title: d.t("sheet.col.name"), width: 24, bold: true},
 		{title: d.t("sheet.col.outcome"), width: 18},
-		{title: d.t("sheet.col.score"), width: 9, align: right},
-		{title: d.t("sheet.col.observations"), width: 35},
+		{title: d.t("sheet.col.score"), width: 11, align: right},
+		{title: d.t("sheet.col.observations"), width: 33},
 	}, rows, true)
 	return d.finish()
 }

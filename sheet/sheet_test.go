@@ -59,14 +59,14 @@ func documents() []document {
 			"En ligne, asynchrone", "Qualiopi", "Évaluation non surveillée",
 			"Pièce d'identité vérifiée", "Empilable dans le DU", "Frédéric Fleury",
 			"Président de l'université", "Signé électroniquement", "Admise, note 15,5 / 20",
-			"UCBL-MC-2025-000142", "Validité : illimitée",
+			"UCBL-MC-2025-000142", "Validité", "illimitée",
 			"Vérifier : certeval verify <fichier> ou scanner le QR code", "Page 1 / 1",
 		}},
 		{"certificate_en", func(r *sheet.Renderer) ([]byte, error) {
 			return r.Certificate(sampleCertificate("en"))
 		}, []string{
 			"Digital certificate", "born on 12 March 1988", "Date of issue",
-			"30 June 2025", "24 hours — 1.5 ECTS", "Validity: unlimited",
+			"30 June 2025", "24 hours — 1.5 ECTS", "Validity", "unlimited",
 			"Verify: certeval verify <file> or scan the QR code", "Signed electronically",
 		}},
 		{"results", func(r *sheet.Renderer) ([]byte, error) {
