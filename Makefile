@@ -6,9 +6,10 @@ GO      ?= go
 BIN     := bin/certeval
 SAMPLE  ?= var/exemple.certeval
 # Packages cheap enough to test under the race detector (no Fyne).
-RACE    := ./i18n/ ./rubric/ ./jury/ ./seal/ ./storage/
+RACE    := ./i18n/ ./rubric/ ./jury/ ./grading/ ./parcel/ ./seal/ ./sheet/ ./storage/ ./issue/ ./demo/
 # Fuzz targets of the parsers, a short run each: package:target.
-FUZZ    := rubric:FuzzParseJSON rubric:FuzzParseORA2 jury:FuzzParseCandidates
+FUZZ    := rubric:FuzzParseJSON rubric:FuzzParseORA2 jury:FuzzParseCandidates parcel:FuzzRead \
+           seal:FuzzVerifyPayload rubric:FuzzScore
 FUZZTIME ?= 10s
 
 .PHONY: run test deps deps-test build fmt vet unit race fuzz smoke package

@@ -29,6 +29,7 @@ type credentialsArea struct {
 	list     *widget.Select
 	refs     []cstorage.CredentialRef
 	existing bool // the form shows a saved credential
+	shown    bool // the list was shown once: later refreshes keep the choice
 	main     fyne.CanvasObject
 	box      *fyne.Container // shows main, or the grid editor
 }
@@ -86,6 +87,12 @@ func (a *credentialsArea) showList(refs []cstorage.CredentialRef) {
 	}
 	a.list.Options = opts
 	a.list.Refresh()
+
+	// On first showing, open the first credential rather than an empty form.
+	if !a.shown && len(refs) > 0 && a.list.SelectedIndex() < 0 {
+		a.list.SetSelectedIndex(0)
+	}
+	a.shown = true
 }
 
 // selected loads the credential chosen in the list.

@@ -21,6 +21,7 @@ type settingsArea struct {
 	actor    *widget.Entry
 	saved    *widget.Label
 	path     *widget.Label
+	summary  *overview
 	box      fyne.CanvasObject
 }
 
@@ -51,8 +52,10 @@ func newSettingsArea(e *env) area {
 	)
 	title := widget.NewLabelWithStyle(i18n.T("app.area.settings"), fyne.TextAlignLeading,
 		fyne.TextStyle{Bold: true})
+	a.summary = newOverview(e, "app.summary.heading", "app.summary.about")
 	a.box = container.NewVScroll(container.NewVBox(title,
-		wrapped(i18n.T("app.area.settings.about")), form))
+		wrapped(i18n.T("app.area.settings.about")), form, widget.NewSeparator(),
+		a.summary.body))
 	return a
 }
 
@@ -67,6 +70,7 @@ func (a *settingsArea) Refresh() {
 	a.actor.SetText(actorName(a.env.shell.app.Preferences()))
 	a.path.SetText(a.env.store.Path())
 	a.saved.SetText("")
+	a.summary.Refresh()
 }
 
 // saveActor records the name typed as the author of the next changes.

@@ -68,6 +68,7 @@ func TestFirstRunSample(t *testing.T) {
 	waitFor(t, "the sample workspace", func() bool {
 		return onScreen(u.win, "Espace de travail : "+sample)
 	})
+	typeShortcut(u.win, areaShortcut(5))
 	waitFor(t, "the sample's event", func() bool {
 		return onScreen(u.win, "Événements du journal d'audit : 1")
 	})

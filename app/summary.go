@@ -13,9 +13,8 @@ import (
 	"certeval/storage"
 )
 
-// overview is an area that presents itself and shows what the workspace
-// holds: its file, its audit trail and its integrity checks. The areas
-// whose own screens are not written yet are built on it.
+// overview presents what the workspace holds: its file, its audit trail
+// and its integrity checks. The settings area shows it.
 type overview struct {
 	env      *env
 	titleKey string
@@ -23,6 +22,7 @@ type overview struct {
 	events *widget.Label
 	last   *widget.Label
 	checks *widget.Label
+	body   *fyne.Container // the overview, to place inside another screen
 	box    fyne.CanvasObject
 }
 
@@ -41,8 +41,9 @@ func newOverview(e *env, titleKey, aboutKey string) *overview {
 	o.checks = widget.NewLabel("")
 	heading := widget.NewLabelWithStyle(i18n.T("app.summary.title"), fyne.TextAlignLeading,
 		fyne.TextStyle{Bold: true})
-	o.box = container.NewVScroll(container.NewVBox(title, wrapped(i18n.T(aboutKey)),
-		widget.NewSeparator(), heading, path, o.events, o.last, o.checks))
+	o.body = container.NewVBox(title, wrapped(i18n.T(aboutKey)),
+		widget.NewSeparator(), heading, path, o.events, o.last, o.checks)
+	o.box = container.NewVScroll(o.body)
 	return o
 }
 

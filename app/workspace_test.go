@@ -320,7 +320,7 @@ func TestSummaryShowsWorkspace(t *testing.T) {
 	a := mustWorkspace(t, t.TempDir(), "a.certeval")
 	u := newTestUI(t, Options{DBPath: a}, nil)
 
-	typeShortcut(u.win, areaShortcut(3))
+	typeShortcut(u.win, areaShortcut(5))
 	waitFor(t, "the event count", func() bool {
 		return onScreen(u.win, "Événements du journal d'audit : 1")
 	})
