@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	commands["demo"] = command{help: "cli.help.demo", run: runDemo,
+	commands["demo"] = command{usage: "[--candidates N]", help: "cli.help.demo", run: runDemo,
 		flags: func(fs *flag.FlagSet, e *env) {
 			fs.IntVar(&e.candidates, "candidates", demo.DefaultCandidates,
 				i18n.T("cli.flag.candidates"))

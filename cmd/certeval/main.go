@@ -37,7 +37,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("certeval "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&env.dbPath, "db", "", i18n.T("cli.flag.db"))
-	fs.Usage = func() { usage(stderr, name, cmd, fs) }
+	fs.Usage = func() {
+		// Help asked for goes to stdout; help after a mistake, to stderr.
+		w := stderr
+		if helpAsked(rest) {
+			w = stdout
+			fs.SetOutput(stdout)
+		}
+		usage(w, name, cmd, fs)
+	}
 	if cmd.flags != nil {
 		cmd.flags(fs, env)
 	}
@@ -69,6 +77,16 @@ func commandName(args []string) (string, []string) {
 		}
 	}
 	return args[0], args[1:]
+}
+
+// helpAsked reports whether the arguments ask for a command's help.
+func helpAsked(args []string) bool {
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			return true
+		}
+	}
+	return false
 }
 
 // parseInterspersed accepts flags before and after positional arguments.
