@@ -86,6 +86,11 @@ func TestSampleWorkspace(t *testing.T) {
 	if err != nil || len(appeals) != 1 {
 		t.Fatalf("appeals = %d, %v", len(appeals), err)
 	}
+	bd, err := s.Breakdown(ctx, "MC-FHA", 1)
+	if err != nil || len(bd.Criteria) != 6 || len(bd.Points) != demo.DefaultCandidates-2 {
+		t.Fatalf("breakdown: %d criteria, %d candidates, %v",
+			len(bd.Criteria), len(bd.Points), err)
+	}
 	acc, err := s.AccommodationCounts(ctx, "MC-FHA")
 	if err != nil || len(acc) == 0 {
 		t.Fatalf("accommodations = %v, %v", acc, err)

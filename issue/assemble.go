@@ -12,6 +12,7 @@ import (
 	"certeval/jury"
 	"certeval/rubric"
 	"certeval/sheet"
+	"certeval/storage"
 )
 
 // sitting is one closed deliberation with what its documents are drawn
@@ -23,6 +24,8 @@ type sitting struct {
 	candidates map[string]jury.Candidate
 	issuedAt   time.Time
 	grid       *rubric.Grid // the grid version in force; nil without one
+	// breakdown holds the points per criterion behind each mark.
+	breakdown storage.Breakdown
 	// evidence maps a competency's code to the learning outcomes the grid's
 	// criteria evidence for it; nil without a grid.
 	evidence map[string][]string
@@ -324,8 +327,10 @@ func (s *sitting) results() Results {
 		r.Rows = append(r.Rows, ResultRow{CandidateID: cid, FamilyName: c.FamilyName,
 			GivenNames: c.GivenNames, University: s.universityOf(cid),
 			OutcomeCode: dec.Outcome.Code(), OutcomeLabel: dec.Outcome.LabelIn("fr"),
-			Mark: dec.Proposed.Mark, HasMark: dec.Proposed.HasMark})
+			Mark: dec.Proposed.Mark, HasMark: dec.Proposed.HasMark,
+			Points: s.breakdown.Points[cid]})
 	}
+	r.Criteria = s.breakdown.Criteria
 	return r
 }
 

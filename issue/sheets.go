@@ -142,6 +142,9 @@ func loadSitting(ctx context.Context, s *storage.Store, code string,
 		return nil, err
 	}
 	st := &sitting{cred: cred, d: d, candidates: make(map[string]jury.Candidate)}
+	if st.breakdown, err = s.Breakdown(ctx, code, d.Sitting); err != nil {
+		return nil, err
+	}
 	if g, _, err := s.Grid(ctx, code); err == nil {
 		st.grid, st.evidence = g, evidence(g)
 	} else if !errors.Is(err, storage.ErrNoGrid) {
