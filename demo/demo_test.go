@@ -82,6 +82,10 @@ func TestSampleWorkspace(t *testing.T) {
 	if err != nil || len(resit) == 0 {
 		t.Fatalf("resit proposals = %d, %v", len(resit), err)
 	}
+	gaps, err := s.Discrepancies(ctx, "MC-FHA")
+	if err != nil || len(gaps) == 0 {
+		t.Fatalf("no discrepancy to reconcile in the sample: %v", err)
+	}
 	appeals, err := s.Appeals(ctx, "MC-FHA")
 	if err != nil || len(appeals) != 1 {
 		t.Fatalf("appeals = %d, %v", len(appeals), err)

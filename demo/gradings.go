@@ -165,8 +165,9 @@ func (b *builder) agree(ctx context.Context, sub int64, choices []int) error {
 	})
 }
 
-// resitGradings grades the resit sitting partly: the first expert has
-// submitted, the second is still grading and disagrees on one candidate.
+// resitGradings grades the resit sitting: the first expert has submitted
+// every grading; the second has double-marked one candidate and disagrees
+// by three levels on two criteria, a discrepancy left to reconcile.
 func (b *builder) resitGradings(ctx context.Context, ids []string) error {
 	keys, err := b.s.GradingExperts(ctx, sampleCode)
 	if err != nil || len(keys) < 2 {
@@ -186,7 +187,7 @@ func (b *builder) resitGradings(ctx context.Context, ids []string) error {
 			second := append([]int(nil), choices...)
 			second[0] = 0
 			second[1] = 3
-			if err := b.grade(ctx, sub, keys[1], second, false); err != nil {
+			if err := b.grade(ctx, sub, keys[1], second, true); err != nil {
 				return err
 			}
 		}
