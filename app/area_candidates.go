@@ -97,6 +97,10 @@ func (a *candidatesArea) Refresh() {
 			}
 			a.creds.Options = opts
 			a.creds.Refresh()
+			if a.creds.SelectedIndex() < 0 && len(opts) > 0 {
+				a.creds.SetSelectedIndex(0) // picks and loads the first credential
+				return
+			}
 			a.reload()
 		}
 	})

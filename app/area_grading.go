@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -23,11 +24,13 @@ type gradingArea struct {
 
 	credSel   *widget.Select
 	expertSel *widget.Select
-	filterSel *widget.Select
-	list      *widget.List
-	count     *widget.Label
-	page      *sheetPage
-	pageBox   *fyne.Container
+	// expertKeys maps an expert's label in expertSel to their key identifier.
+	expertKeys map[string]string
+	filterSel  *widget.Select
+	list       *widget.List
+	count      *widget.Label
+	page       *sheetPage
+	pageBox    *fyne.Container
 
 	items    []storage.DeskItem // every item of the expert
 	shown    []int              // indices in items that pass the filter
@@ -126,7 +129,33 @@ func contains(list []string, s string) bool {
 func (a *gradingArea) credential() string { return a.credSel.Selected }
 
 // expert is the key identifier of the expert whose desk is shown.
-func (a *gradingArea) expert() string { return a.expertSel.Selected }
+func (a *gradingArea) expert() string {
+	if k, ok := a.expertKeys[a.expertSel.Selected]; ok {
+		return k
+	}
+	return a.expertSel.Selected
+}
+
+// expertLabels names the experts by their certificate's name when the
+// workspace knows their key, and keeps a short key identifier beside it.
+func (a *gradingArea) expertLabels(keys []string) []string {
+	names := make(map[string]string)
+	if pks, err := a.env.store.PackageKeys(a.env.ctx); err == nil {
+		for _, pk := range pks {
+			names[pk.KeyID] = pk.Name
+		}
+	}
+	a.expertKeys = make(map[string]string)
+	labels := make([]string, len(keys))
+	for i, k := range keys {
+		labels[i] = k
+		if n := names[k]; n != "" {
+			labels[i] = fmt.Sprintf("%s (%.8s)", n, k)
+		}
+		a.expertKeys[labels[i]] = k
+	}
+	return labels
+}
 
 // loadExperts lists the experts with submissions in the credential.
 func (a *gradingArea) loadExperts() {
@@ -136,6 +165,7 @@ func (a *gradingArea) loadExperts() {
 		return
 	}
 	keep := a.expertSel.Selected
+	experts = a.expertLabels(experts)
 	a.expertSel.SetOptions(experts)
 	switch {
 	case keep != "" && contains(experts, keep):
@@ -192,12 +222,14 @@ func (a *gradingArea) applyFilter() {
 	a.list.Refresh()
 }
 
-// deskRow is one line of the list: label, status and progress.
+// newDeskRow is one line of the list: the label (anonymous code or name)
+// on the left, then the share of criteria graded and the status.
 func newDeskRow() fyne.CanvasObject {
 	bar := widget.NewProgressBar()
 	bar.TextFormatter = func() string { return "" }
-	return container.NewBorder(nil, nil, nil, widget.NewLabel(""),
-		widget.NewLabel(""), bar)
+	right := container.NewHBox(container.NewGridWrap(fyne.NewSize(90, 18), bar),
+		widget.NewLabel(""))
+	return container.NewBorder(nil, nil, nil, right, widget.NewLabel(""))
 }
 
 func (a *gradingArea) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
@@ -206,9 +238,14 @@ func (a *gradingArea) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 	it := a.items[a.shown[id]]
 	c := o.(*fyne.Container)
-	c.Objects[0].(*widget.Label).SetText(it.Label)
-	c.Objects[1].(*widget.ProgressBar).SetValue(progress(it))
-	c.Objects[2].(*widget.Label).SetText(it.Status.Label())
+	right := c.Objects[1].(*fyne.Container)
+	label := it.Label
+	if it.Sitting > 1 {
+		label += "  ·  " + i18n.T("desk.resit")
+	}
+	c.Objects[0].(*widget.Label).SetText(label)
+	right.Objects[0].(*fyne.Container).Objects[0].(*widget.ProgressBar).SetValue(progress(it))
+	right.Objects[1].(*widget.Label).SetText(it.Status.Label())
 }
 
 // progress is the share of scored criteria with a level.

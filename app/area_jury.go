@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -290,7 +289,7 @@ func (a *juryArea) cell(row, col int) string {
 		return r.Display()
 	case 3:
 		if r.HasMark {
-			return strconv.FormatFloat(r.Mark, 'f', 2, 64)
+			return i18n.Number(r.Mark, 2)
 		}
 		return "—"
 	case 4:

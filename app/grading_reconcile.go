@@ -51,7 +51,7 @@ func newReconView(a *gradingArea) *reconView {
 func (v *reconView) rowText(d storage.Discrepancy) string {
 	var marks []string
 	for _, m := range d.Marks {
-		marks = append(marks, fmt.Sprintf("%.2f", m))
+		marks = append(marks, i18n.Number(m, 2))
 	}
 	text := i18n.T("desk.recon.row", d.Label, strings.Join(marks, " / "))
 	if d.ThirdAsked {

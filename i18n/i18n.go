@@ -15,6 +15,7 @@ import (
 	"os"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -169,4 +170,18 @@ func Missing() map[string][]string {
 		}
 	}
 	return out
+}
+
+// Number writes x with at most decimals digits after the decimal mark,
+// trailing zeros dropped, in the current language: a comma in French
+// ("12,5"), a point in English ("12.5").
+func Number(x float64, decimals int) string {
+	s := strconv.FormatFloat(x, 'f', decimals, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if Language() == "fr" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }

@@ -33,3 +33,21 @@ func TestNormalize(t *testing.T) {
 		}
 	}
 }
+
+func TestNumber(t *testing.T) {
+	defer i18n.SetLanguage("fr")
+	tests := []struct {
+		lang string
+		x    float64
+		want string
+	}{
+		{"fr", 12.5, "12,5"}, {"fr", 6.666, "6,67"}, {"fr", 20, "20"}, {"en", 12.5, "12.5"},
+		{"en", 0, "0"},
+	}
+	for _, tt := range tests {
+		i18n.SetLanguage(tt.lang)
+		if got := i18n.Number(tt.x, 2); got != tt.want {
+			t.Errorf("Number(%v) in %s = %q, want %q", tt.x, tt.lang, got, tt.want)
+		}
+	}
+}
