@@ -8,7 +8,15 @@ mkdir -p screenshots bin
 go build -o bin/certeval ./cmd/certeval
 
 tmp=$(mktemp -d)
-trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$tmp"' EXIT
+app="" xvfb=""
+cleanup() {
+	# Stop the application, let it finish writing its preferences, then
+	# stop the X server and remove the scratch folder.
+	[ -n "$app" ] && { kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; }
+	[ -n "$xvfb" ] && { kill "$xvfb" 2>/dev/null || true; wait "$xvfb" 2>/dev/null || true; }
+	rm -rf "$tmp" 2>/dev/null || true
+}
+trap cleanup EXIT
 bin/certeval demo --db "$tmp/exemple.certeval" >/dev/null
 
 display=:$((90 + RANDOM % 9))
@@ -30,3 +38,4 @@ import -window root screenshots/smoke.png
 kill -0 $app || { cat "$tmp/app.log"; echo "smoke: the application died"; exit 1; }
 echo "smoke: window up, screenshot in screenshots/smoke.png"
 echo "1 passed, 0 failed"
+exit 0
