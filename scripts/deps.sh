@@ -8,7 +8,7 @@ set -euo pipefail
 
 run_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev)
-test_pkgs=(xvfb xauth poppler-utils qpdf imagemagick xdotool x11-utils)
+test_pkgs=(xvfb xauth poppler-utils qpdf imagemagick xdotool x11-utils zbar-tools)
 
 want=("${run_pkgs[@]}")
 [ "${1:-run}" = test ] && want+=("${test_pkgs[@]}")

@@ -9,7 +9,7 @@ import (
 	"image/png"
 
 	"github.com/signintech/gopdf"
-	"github.com/skip2/go-qrcode"
+	"rsc.io/qr"
 )
 
 // pngMagic starts every PNG file.
@@ -56,12 +56,18 @@ func needsConversion(b []byte) bool {
 
 // qrModules returns the dark modules of payload's QR code, row by row.
 func qrModules(payload string) ([][]bool, error) {
-	q, err := qrcode.New(payload, qrcode.Medium)
+	q, err := qr.Encode(payload, qr.M)
 	if err != nil {
 		return nil, fmt.Errorf("encode qr code: %w", err)
 	}
-	q.DisableBorder = true
-	return q.Bitmap(), nil
+	rows := make([][]bool, q.Size)
+	for y := range rows {
+		rows[y] = make([]bool, q.Size)
+		for x := range rows[y] {
+			rows[y][x] = q.Black(x, y)
+		}
+	}
+	return rows, nil
 }
 
 // qr draws payload's QR code as vector squares in a side × side box: sharp
