@@ -40,34 +40,23 @@ var (
 )
 
 // explanations maps each sentinel to its message key in grading.json.
-var explanations = []struct {
-	err error
-	key string
-}{
-	{ErrChoices, "grading.err.choices"},
-	{ErrIncomplete, "grading.err.incomplete"},
-	{ErrStatus, "grading.err.status"},
-	{ErrReasonRequired, "grading.err.reason_required"},
-	{ErrAgreementAuthor, "grading.err.agreement_author"},
-	{ErrMixed, "grading.err.mixed"},
-	{ErrSameExpert, "grading.err.same_expert"},
-	{ErrGridMismatch, "grading.err.grid_mismatch"},
-	{ErrMarks, "grading.err.marks"},
+var explanations = []i18n.Sentence{
+	{Err: ErrChoices, Key: "grading.err.choices"},
+	{Err: ErrIncomplete, Key: "grading.err.incomplete"},
+	{Err: ErrStatus, Key: "grading.err.status"},
+	{Err: ErrReasonRequired, Key: "grading.err.reason_required"},
+	{Err: ErrAgreementAuthor, Key: "grading.err.agreement_author"},
+	{Err: ErrMixed, Key: "grading.err.mixed"},
+	{Err: ErrSameExpert, Key: "grading.err.same_expert"},
+	{Err: ErrGridMismatch, Key: "grading.err.grid_mismatch"},
+	{Err: ErrMarks, Key: "grading.err.marks"},
 }
 
 // Explain returns the sentence, in the current language, that tells a user
 // what went wrong and what to do. It returns "" for a nil error and a
 // general sentence for an error this package does not know.
 func Explain(err error) string {
-	if err == nil {
-		return ""
-	}
-	for _, e := range explanations {
-		if errors.Is(err, e.err) {
-			return i18n.T(e.key)
-		}
-	}
-	return i18n.T("grading.err.other")
+	return i18n.Explain(err, explanations, "grading.err.other")
 }
 
 // Status is where a grading stands.

@@ -10,6 +10,7 @@ package i18n
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -184,4 +185,27 @@ func Number(x float64, decimals int) string {
 		s = strings.Replace(s, ".", ",", 1)
 	}
 	return s
+}
+
+// Sentence pairs a sentinel error with the key of the sentence that
+// explains it to a user.
+type Sentence struct {
+	Err error
+	Key string
+}
+
+// Explain returns, in the current language, the sentence of the first
+// entry of list whose error err matches (errors.Is), the sentence of
+// fallback when none does, and "" for a nil error. Packages use it to turn
+// their sentinels into advice.
+func Explain(err error, list []Sentence, fallback string) string {
+	if err == nil {
+		return ""
+	}
+	for _, s := range list {
+		if errors.Is(err, s.Err) {
+			return T(s.Key)
+		}
+	}
+	return T(fallback)
 }

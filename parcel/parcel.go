@@ -46,36 +46,25 @@ var (
 )
 
 // explanations maps each sentinel to its message key in grading.json.
-var explanations = []struct {
-	err error
-	key string
-}{
-	{ErrNotPackage, "grading.package.err.not_package"},
-	{ErrTooLarge, "grading.package.err.too_large"},
-	{ErrTruncated, "grading.package.err.truncated"},
-	{ErrTampered, "grading.package.err.tampered"},
-	{ErrUnsigned, "grading.package.err.unsigned"},
-	{ErrUntrusted, "grading.package.err.untrusted"},
-	{ErrVersion, "grading.package.err.version"},
-	{ErrMalformed, "grading.package.err.malformed"},
-	{ErrOtherCredential, "grading.package.err.other_credential"},
-	{ErrOtherGrid, "grading.package.err.other_grid"},
-	{ErrReplayed, "grading.package.err.replayed"},
+var explanations = []i18n.Sentence{
+	{Err: ErrNotPackage, Key: "grading.package.err.not_package"},
+	{Err: ErrTooLarge, Key: "grading.package.err.too_large"},
+	{Err: ErrTruncated, Key: "grading.package.err.truncated"},
+	{Err: ErrTampered, Key: "grading.package.err.tampered"},
+	{Err: ErrUnsigned, Key: "grading.package.err.unsigned"},
+	{Err: ErrUntrusted, Key: "grading.package.err.untrusted"},
+	{Err: ErrVersion, Key: "grading.package.err.version"},
+	{Err: ErrMalformed, Key: "grading.package.err.malformed"},
+	{Err: ErrOtherCredential, Key: "grading.package.err.other_credential"},
+	{Err: ErrOtherGrid, Key: "grading.package.err.other_grid"},
+	{Err: ErrReplayed, Key: "grading.package.err.replayed"},
 }
 
 // Explain returns the sentence, in the current language, that tells a user
 // what went wrong with a package and what to do. It returns "" for a nil
 // error and a general sentence for an error this package does not know.
 func Explain(err error) string {
-	if err == nil {
-		return ""
-	}
-	for _, e := range explanations {
-		if errors.Is(err, e.err) {
-			return i18n.T(e.key)
-		}
-	}
-	return i18n.T("grading.package.err.other")
+	return i18n.Explain(err, explanations, "grading.package.err.other")
 }
 
 // Limits of the packages Read accepts.

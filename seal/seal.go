@@ -54,43 +54,32 @@ var (
 )
 
 // explanations maps each sentinel to its message key in seal.json.
-var explanations = []struct {
-	err error
-	key string
-}{
-	{ErrWrongPassphrase, "seal.err.wrong_passphrase"},
-	{ErrDamagedKey, "seal.err.damaged_key"},
-	{ErrEmptyPassphrase, "seal.err.empty_passphrase"},
-	{ErrNoPassphrase, "seal.err.no_passphrase"},
-	{ErrUnsupportedKey, "seal.err.unsupported_key"},
-	{ErrInvalidSubject, "seal.err.invalid_subject"},
-	{ErrPKCS12Password, "seal.err.pkcs12_password"},
-	{ErrPKCS12Format, "seal.err.pkcs12_format"},
-	{ErrNotSigned, "seal.err.not_signed"},
-	{ErrMalformed, "seal.err.malformed"},
-	{ErrPartialCoverage, "seal.err.partial_coverage"},
-	{ErrAppended, "seal.err.appended"},
-	{ErrTruncated, "seal.err.truncated"},
-	{ErrModified, "seal.err.modified"},
-	{ErrBadSignature, "seal.err.bad_signature"},
-	{ErrUntrusted, "seal.err.untrusted"},
-	{ErrUnknownKey, "seal.err.unknown_key"},
-	{ErrMalformedPayload, "seal.err.malformed_payload"},
+var explanations = []i18n.Sentence{
+	{Err: ErrWrongPassphrase, Key: "seal.err.wrong_passphrase"},
+	{Err: ErrDamagedKey, Key: "seal.err.damaged_key"},
+	{Err: ErrEmptyPassphrase, Key: "seal.err.empty_passphrase"},
+	{Err: ErrNoPassphrase, Key: "seal.err.no_passphrase"},
+	{Err: ErrUnsupportedKey, Key: "seal.err.unsupported_key"},
+	{Err: ErrInvalidSubject, Key: "seal.err.invalid_subject"},
+	{Err: ErrPKCS12Password, Key: "seal.err.pkcs12_password"},
+	{Err: ErrPKCS12Format, Key: "seal.err.pkcs12_format"},
+	{Err: ErrNotSigned, Key: "seal.err.not_signed"},
+	{Err: ErrMalformed, Key: "seal.err.malformed"},
+	{Err: ErrPartialCoverage, Key: "seal.err.partial_coverage"},
+	{Err: ErrAppended, Key: "seal.err.appended"},
+	{Err: ErrTruncated, Key: "seal.err.truncated"},
+	{Err: ErrModified, Key: "seal.err.modified"},
+	{Err: ErrBadSignature, Key: "seal.err.bad_signature"},
+	{Err: ErrUntrusted, Key: "seal.err.untrusted"},
+	{Err: ErrUnknownKey, Key: "seal.err.unknown_key"},
+	{Err: ErrMalformedPayload, Key: "seal.err.malformed_payload"},
 }
 
 // Explain returns the sentence, in the current language, that tells a user
 // what went wrong and what to do. It returns "" for a nil error and a
 // general sentence for an error this package does not know.
 func Explain(err error) string {
-	if err == nil {
-		return ""
-	}
-	for _, e := range explanations {
-		if errors.Is(err, e.err) {
-			return i18n.T(e.key)
-		}
-	}
-	return i18n.T("seal.err.other")
+	return i18n.Explain(err, explanations, "seal.err.other")
 }
 
 // Identity is a signing identity: a certificate naming a person or an
