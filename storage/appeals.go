@@ -40,7 +40,7 @@ func (s *Store) FileAppeal(ctx context.Context, credential string,
 	}
 	defer tx.Rollback()
 
-	credID, err := delibCredentialID(ctx, tx, credential)
+	credID, err := findCredentialID(ctx, tx, credential)
 	if err != nil {
 		return AppealRecord{}, err
 	}
@@ -129,7 +129,7 @@ func (s *Store) DecideAppeal(ctx context.Context, credential string, appealID in
 	}
 	defer tx.Rollback()
 
-	credID, err := delibCredentialID(ctx, tx, credential)
+	credID, err := findCredentialID(ctx, tx, credential)
 	if err != nil {
 		return AppealRecord{}, err
 	}

@@ -81,7 +81,7 @@ func (s *Store) SaveMeeting(ctx context.Context, credential string, m jury.Meeti
 	}
 	defer tx.Rollback()
 
-	credID, err := delibCredentialID(ctx, tx, credential)
+	credID, err := findCredentialID(ctx, tx, credential)
 	if err != nil {
 		return err
 	}
@@ -256,7 +256,7 @@ func (s *Store) changeDeliberation(ctx context.Context, credential string, sitti
 	}
 	defer tx.Rollback()
 
-	credID, err := delibCredentialID(ctx, tx, credential)
+	credID, err := findCredentialID(ctx, tx, credential)
 	if err != nil {
 		return err
 	}
@@ -295,7 +295,7 @@ func (s *Store) CloseDeliberation(ctx context.Context, credential string, sittin
 	}
 	defer tx.Rollback()
 
-	credID, err := delibCredentialID(ctx, tx, credential)
+	credID, err := findCredentialID(ctx, tx, credential)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +349,7 @@ func (s *Store) ReopenDeliberation(ctx context.Context, credential string, sitti
 	}
 	defer tx.Rollback()
 
-	credID, err := delibCredentialID(ctx, tx, credential)
+	credID, err := findCredentialID(ctx, tx, credential)
 	if err != nil {
 		return nil, err
 	}
@@ -390,7 +390,7 @@ func (s *Store) RevealNames(ctx context.Context, credential string, sitting int)
 	}
 	defer tx.Rollback()
 
-	credID, err := delibCredentialID(ctx, tx, credential)
+	credID, err := findCredentialID(ctx, tx, credential)
 	if err != nil {
 		return err
 	}
@@ -483,7 +483,7 @@ func (s *Store) EnrolResit(ctx context.Context, credential string) ([]string, er
 	}
 	defer tx.Rollback()
 
-	credID, err := delibCredentialID(ctx, tx, credential)
+	credID, err := findCredentialID(ctx, tx, credential)
 	if err != nil {
 		return nil, err
 	}
@@ -523,7 +523,7 @@ func (s *Store) FinalOutcomes(ctx context.Context,
 	}
 	defer tx.Rollback()
 
-	credID, err := delibCredentialID(ctx, tx, credential)
+	credID, err := findCredentialID(ctx, tx, credential)
 	if err != nil {
 		return nil, err
 	}
@@ -570,19 +570,6 @@ func decisionSummary(d *jury.Deliberation) map[string]any {
 		outcomes[id] = string(dec.Outcome)
 	}
 	return map[string]any{"version": d.Version, "outcomes": outcomes}
-}
-
-// delibCredentialID returns the row id of a credential code.
-func delibCredentialID(ctx context.Context, tx *sql.Tx, code string) (int64, error) {
-	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM credentials WHERE code = ?`, code).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("%w: %s", ErrNoCredential, code)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("read credential: %w", err)
-	}
-	return id, nil
 }
 
 // delibCredential reads the credential of row credID into c.
