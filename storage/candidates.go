@@ -293,14 +293,18 @@ func (s *Store) Candidates(ctx context.Context, code string) ([]jury.Candidate, 
 	if err != nil {
 		return nil, fmt.Errorf("list candidates: %w", err)
 	}
-	defer rows.Close()
+	return collectCandidates(rows, "list candidates")
+}
 
+// collectCandidates reads every candidate of rows, then closes them.
+func collectCandidates(rows *sql.Rows, op string) ([]jury.Candidate, error) {
+	defer rows.Close()
 	var out []jury.Candidate
 	for rows.Next() {
 		var rowID int64
 		c, err := scanCandidate(rows, &rowID)
 		if err != nil {
-			return nil, fmt.Errorf("list candidates: %w", err)
+			return nil, fmt.Errorf("%s: %w", op, err)
 		}
 		out = append(out, c)
 	}
@@ -362,17 +366,7 @@ func activeCandidates(ctx context.Context, tx *sql.Tx, code string) ([]jury.Cand
 	if err != nil {
 		return nil, fmt.Errorf("read candidates: %w", err)
 	}
-	defer rows.Close()
-	var out []jury.Candidate
-	for rows.Next() {
-		var rowID int64
-		c, err := scanCandidate(rows, &rowID)
-		if err != nil {
-			return nil, fmt.Errorf("read candidates: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return collectCandidates(rows, "read candidates")
 }
 
 func applyDraw(ctx context.Context, tx *sql.Tx, code string, d jury.Draw) error {
