@@ -63,12 +63,17 @@ type juryArea struct {
 	sortDesc bool
 	outcome  *widget.Select
 	search   *widget.Entry
+	// detail shows the proposal of the one candidate selected: its
+	// reasons and the absence or lateness measure applied.
+	detail *widget.Label
 
 	view storage.JuryView
 	// lastFingerprint is the fingerprint shown after the last closing.
 	lastFingerprint string
 	// dlg holds the widgets of the dialog on screen, for its handlers.
 	dlg juryDialog
+	// att holds the widgets of the attendance dialog.
+	att attendanceForm
 }
 
 // newJuryArea builds the area on the open workspace.
@@ -79,12 +84,13 @@ func newJuryArea(e *env) area {
 		i18n.T("deliberation.sitting.2")}, nil)
 	a.sitting.SetSelectedIndex(0)
 	a.status = wrapped("")
+	a.detail = wrapped("")
 
 	top := container.NewHBox(widget.NewLabel(i18n.T("deliberation.credential")),
 		a.credential, a.sitting)
 	a.box = container.NewBorder(
 		container.NewVBox(top, a.meetingForm(), a.status, a.toolbar(), a.filterBar()),
-		nil, nil, nil, a.newTable())
+		a.detail, nil, nil, a.newTable())
 
 	// Changing the credential or the sitting reads it, once all is built.
 	a.credential.OnChanged = func(string) { a.Refresh() }
@@ -139,6 +145,7 @@ func (a *juryArea) show(codes []string, code string, v storage.JuryView, err err
 	a.model = jury.NewTable(v.Rows)
 	a.model.Sort(a.sortCol, a.sortDesc)
 	a.applyFilter()
+	a.showDetail()
 }
 
 // code and sittingNo name what the area shows.
@@ -170,6 +177,7 @@ func (a *juryArea) toolbar() fyne.CanvasObject {
 		b("deliberation.action.accept", a.acceptSelected),
 		b("deliberation.action.accept_all", a.acceptAll),
 		b("deliberation.action.override", a.overrideDialog),
+		b("deliberation.action.attendance", a.attendanceDialog),
 		b("deliberation.action.close", a.closeDialog),
 		b("deliberation.action.reopen", a.reopenDialog),
 		b("deliberation.action.reveal", a.revealDialog),
@@ -324,6 +332,7 @@ func (a *juryArea) toggle(id string) {
 		delete(a.selected, id)
 	}
 	a.table.Refresh()
+	a.showDetail()
 }
 
 // toggleAll selects every row shown, or none when all are selected.
@@ -339,6 +348,7 @@ func (a *juryArea) toggleAll() {
 		}
 	}
 	a.table.Refresh()
+	a.showDetail()
 }
 
 // selectedIDs returns the selected candidates shown, in table order.

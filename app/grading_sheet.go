@@ -38,6 +38,7 @@ type sheetPage struct {
 	keys     *deskKeys
 	title    *widget.Label
 	status   *widget.Label
+	reveal   *widget.Button // lifts the anonymity, for the jury president
 	files    *fyne.Container
 	rows     *fyne.Container
 	views    []*criterionRow
@@ -70,7 +71,9 @@ func newSheetPage(a *gradingArea) *sheetPage {
 	prev := widget.NewButton(i18n.T("desk.previous"), func() { p.area.move(-1) })
 	next := widget.NewButton(i18n.T("desk.next"), func() { p.area.move(1) })
 	undo := widget.NewButton(i18n.T("desk.undo"), p.undo)
-	head := container.NewVBox(container.NewHBox(p.title, p.status), p.keys, p.files)
+	p.reveal = widget.NewButton(i18n.T("desk.reveal"), p.revealDialog)
+	head := container.NewVBox(container.NewHBox(p.title, p.status, p.reveal), p.keys,
+		p.files)
 	foot := container.NewVBox(widget.NewLabel(i18n.T("desk.feedback")), p.feedback,
 		p.total, p.outcome, container.NewHBox(prev, undo, submit, next))
 	p.box = container.NewBorder(head, foot, nil, nil, container.NewVScroll(p.rows))
@@ -103,6 +106,11 @@ func (p *sheetPage) load(key storage.GradingKey) error {
 	defer func() { p.loading = false }()
 
 	p.title.SetText(sh.Item.Label)
+	if sh.Item.Revealed {
+		p.reveal.Disable()
+	} else {
+		p.reveal.Enable()
+	}
 	p.buildFiles()
 	p.buildRows()
 	p.feedback.SetText(p.g.Feedback)
@@ -518,4 +526,40 @@ func (e *commentEntry) TypedShortcut(s fyne.Shortcut) {
 		return
 	}
 	e.Entry.TypedShortcut(s)
+}
+
+// revealDialog asks for the reason, then shows the candidate's name
+// instead of the anonymous code for the submission shown. Only the jury
+// president does this; the audit trail records who did and why.
+func (p *sheetPage) revealDialog() {
+	if p.sheet == nil || p.sheet.Item.Revealed {
+		return
+	}
+	key := p.key()
+	reason := widget.NewMultiLineEntry()
+	items := []*widget.FormItem{
+		widget.NewFormItem("", wrapped(i18n.T("desk.reveal.confirm"))),
+		widget.NewFormItem(i18n.T("desk.reveal.reason"), reason),
+	}
+	d := dialog.NewForm(i18n.T("desk.reveal.title"), i18n.T("desk.reveal.ok"),
+		i18n.T("app.cancel"), items, func(ok bool) {
+			if ok {
+				p.revealCandidate(key, reason.Text)
+			}
+		}, p.area.env.win)
+	d.Resize(fyne.NewSize(520, 0))
+	d.Show()
+}
+
+// revealCandidate records the reveal and shows the name on the desk.
+func (p *sheetPage) revealCandidate(key storage.GradingKey, reason string) {
+	ctx := p.area.env.ctx
+	if err := p.area.env.store.RevealCandidate(ctx, key.Submission, reason); err != nil {
+		p.area.env.fail("reveal candidate", explain(err), err)
+		return
+	}
+	p.area.itemChanged(key)
+	if err := p.load(key); err != nil {
+		p.area.env.fail("open grading", i18n.T("desk.err.read"), err)
+	}
 }

@@ -311,3 +311,90 @@ func TestJuryTableSortFilterReveal(t *testing.T) {
 	waitFor(t, "the names", func() bool { return jt.rowOf("E01").Revealed })
 	waitFor(t, "the names on screen", func() bool { return containing(w, "Camille Martin") })
 }
+
+// closeFirst opens the first sitting, accepts every proposal and closes
+// version 1 with the president's key.
+func (jt *juryTest) closeFirst(t *testing.T) {
+	t.Helper()
+	a, w := jt.a, jt.w
+	jt.openMeeting(t)
+	tapText(t, w, "Tout accepter")
+	waitFor(t, "the decisions", func() bool { return jt.rowOf("E03").Decided != "" })
+	tapText(t, w, "Clore et signer")
+	test.Type(a.dlg.keyPath, jt.keyPath)
+	test.Type(a.dlg.passphrase, juryTestPassphrase)
+	tapText(t, w, "Clore et signer")
+	tapText(t, w, "OK")
+	waitFor(t, "the closed state", func() bool {
+		return strings.HasPrefix(a.status.Text, "Version 1 close")
+	})
+}
+
+func TestJuryAppealFiledAndRejected(t *testing.T) {
+	jt := newJuryTest(t)
+	a, w := jt.a, jt.w
+	jt.closeFirst(t)
+
+	// File E02's appeal from the register.
+	tapText(t, w, "Recours")
+	if !containing(w, "Aucun recours enregistré.") {
+		t.Fatalf("empty register not said; screen: %q", screen(w))
+	}
+	tapText(t, w, "Enregistrer un recours")
+	a.dlg.candidate.SetSelected("E02")
+	test.Type(a.dlg.reason, "Le critère 3 a été mal apprécié.")
+	tapText(t, w, "Enregistrer un recours")
+	recs, err := jt.s.Appeals(context.Background(), "MC-J")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || recs[0].Candidate != "E02" || recs[0].Status != jury.AppealOpen {
+		t.Fatalf("appeals after filing = %+v", recs)
+	}
+
+	// Reject it with a written reason.
+	tapText(t, w, "Recours")
+	tapText(t, w, "Statuer")
+	test.Type(a.dlg.reason, "La grille a été appliquée correctement.")
+	tapText(t, w, "Statuer")
+	if recs, err = jt.s.Appeals(context.Background(), "MC-J"); err != nil {
+		t.Fatal(err)
+	}
+	if recs[0].Status != jury.AppealRejected {
+		t.Fatalf("appeal status = %v, want rejected", recs[0].Status)
+	}
+	tapText(t, w, "Recours")
+	if !containing(w, "version 1 : rejeté") {
+		t.Fatalf("register does not show the rejection; screen: %q", screen(w))
+	}
+}
+
+func TestJuryResitEnrolled(t *testing.T) {
+	jt := newJuryTest(t)
+	a, w := jt.a, jt.w
+
+	// Before closing, enrolment is refused.
+	tapText(t, w, "Inscrire au rattrapage")
+	tapText(t, w, "Inscrire au rattrapage")
+	if !containing(w, "pas encore ouverte") {
+		t.Fatalf("no refusal before closing; screen: %q", screen(w))
+	}
+	tapText(t, w, "OK")
+
+	jt.closeFirst(t)
+	tapText(t, w, "Inscrire au rattrapage")
+	tapText(t, w, "Inscrire au rattrapage")
+	if !containing(w, "2 candidat·e(s) inscrit·e(s) au rattrapage : E02, E03") {
+		t.Fatalf("enrolment not told; screen: %q", screen(w))
+	}
+	tapText(t, w, "OK")
+
+	a.sitting.SetSelectedIndex(1)
+	waitFor(t, "the resit's candidates", func() bool {
+		return len(a.view.Rows) == 2 && len(a.shown) == 2 &&
+			a.shown[0].ID == "E02" && a.shown[1].ID == "E03"
+	})
+	if got := jt.rowOf("E03").Proposed; got != jury.OutcomePending {
+		t.Fatalf("E03 at the resit proposed %s, want ATT (not graded yet)", got)
+	}
+}
