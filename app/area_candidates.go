@@ -59,16 +59,19 @@ func newCandidatesArea(e *env) area {
 	bar := container.NewHBox(
 		widget.NewButton(i18n.T("enrolment.cand.add"), a.add),
 		widget.NewButton(i18n.T("enrolment.cand.import"), a.chooseImportFile),
-		widget.NewButton(i18n.T("enrolment.cand.draw"), a.draw))
+		widget.NewButton(i18n.T("enrolment.cand.draw"), a.draw),
+		widget.NewButton(i18n.T("enrolment.record.import"), a.chooseMilestonesFile),
+		widget.NewButton(i18n.T("enrolment.record.purge"), a.askPurge))
 	correct := widget.NewButton(i18n.T("enrolment.cand.correct"), a.correct)
 	withdraw := widget.NewButton(i18n.T("enrolment.cand.withdraw"), a.withdraw)
+	record := widget.NewButton(i18n.T("enrolment.record.open"), a.record)
 	a.accButton = widget.NewButton(i18n.T("enrolment.cand.accommodations"), a.accommodations)
-	a.actions = []*widget.Button{correct, withdraw, a.accButton}
+	a.actions = []*widget.Button{correct, withdraw, record, a.accButton}
 
 	top := container.NewVBox(container.NewBorder(nil, nil,
 		widget.NewLabel(i18n.T("enrolment.cred.credential")), nil, a.creds),
 		container.NewBorder(nil, nil, bar, a.president), a.count)
-	a.box = container.NewBorder(top, container.NewHBox(correct, withdraw, a.accButton),
+	a.box = container.NewBorder(top, container.NewHBox(correct, withdraw, record, a.accButton),
 		nil, nil, a.list)
 	a.showRole()
 	a.enable()
