@@ -48,7 +48,8 @@ func altKey(key fyne.KeyName) *desktop.CustomShortcut {
 // gridEditor edits the grid of one credential: the criteria as rows, the
 // levels as columns, the pass rules, live validation and the candidate's
 // preview. It saves through storage.SaveGrid, asking what becomes of the
-// gradings when the stored version is frozen.
+// gradings when the stored version is frozen, and offering to keep a grid
+// that still has problems as a draft.
 type gridEditor struct {
 	env  *env
 	code string
@@ -66,9 +67,11 @@ type gridEditor struct {
 	problems *widget.Label
 	totals   *widget.Label
 	status   *widget.Label
+	badge    *widget.Label // "Brouillon", shown while the stored version is a draft
 	rules    *fyne.Container
-	focus    *gridEntry // the field to focus after a rebuild
-	carry    *carryForm // the open carry-over question, nil when none
+	focus    *gridEntry    // the field to focus after a rebuild
+	carry    *carryForm    // the open carry-over question, nil when none
+	draftAsk dialog.Dialog // the open draft question, nil when none
 	box      fyne.CanvasObject
 }
 
@@ -82,6 +85,9 @@ func newGridEditor(e *env, credentialCode string) *gridEditor {
 	ed.problems = wrapped("")
 	ed.totals = widget.NewLabel("")
 	ed.status = wrapped("")
+	ed.badge = widget.NewLabelWithStyle(i18n.T("grids.badge.draft"), fyne.TextAlignLeading,
+		fyne.TextStyle{Bold: true})
+	ed.badge.Importance = widget.WarningImportance
 	ed.load()
 	ed.box = ed.layout()
 	ed.rebuild()
@@ -139,7 +145,7 @@ func (ed *gridEditor) layout() fyne.CanvasObject {
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	help := wrapped(i18n.T("grids.help"))
 	help.Importance = widget.LowImportance
-	top := container.NewVBox(title, ed.status, ed.toolbar(), help)
+	top := container.NewVBox(container.NewHBox(title, ed.badge), ed.status, ed.toolbar(), help)
 
 	tabs := container.NewAppTabs(
 		container.NewTabItem(i18n.T("grids.tab.edit"), container.NewVScroll(ed.matrix)),
@@ -435,6 +441,11 @@ func (ed *gridEditor) changed() {
 	ed.totals.SetText(i18n.T("grids.totals", gridNumber(lo), gridNumber(hi),
 		gridNumber(ed.grid.Rules.Scale.Max())))
 	ed.status.SetText(ed.statusText())
+	if ed.saved != nil && ed.info.Draft {
+		ed.badge.Show()
+	} else {
+		ed.badge.Hide()
+	}
 	fillPreview(ed.preview, ed.grid)
 }
 
@@ -443,6 +454,8 @@ func (ed *gridEditor) statusText() string {
 	switch {
 	case ed.saved == nil:
 		return i18n.T("grids.status.new")
+	case ed.info.Draft:
+		return i18n.T("grids.status.saved_draft", ed.info.Version, len(ed.info.Problems))
 	case ed.info.Frozen:
 		return i18n.T("grids.status.frozen", ed.info.Version, ed.info.Gradings,
 			ed.info.Version+1)
@@ -606,21 +619,39 @@ func (ed *gridEditor) askScale() {
 }
 
 // save stores the grid: in place while no grading uses it, else as a new
-// version after asking what becomes of the gradings.
+// version after asking what becomes of the gradings. A grid that still has
+// problems may be kept as a draft, once confirmed, unless its version is
+// frozen.
 func (ed *gridEditor) save() {
-	if ps := ed.problemList(); len(ps) > 0 {
-		ed.env.fail("save grid", i18n.T("grids.err.invalid", len(ps)), nil)
-		return
-	}
-	if ed.saved != nil && ed.grid.Fingerprint() == ed.info.Fingerprint {
+	n := len(ed.problemList())
+	frozen := ed.saved != nil && ed.info.Frozen
+	switch {
+	case ed.saved != nil && ed.grid.Fingerprint() == ed.info.Fingerprint &&
+		ed.info.Draft == (n > 0):
 		ed.status.SetText(i18n.T("grids.unchanged", ed.info.Version))
-		return
-	}
-	if ed.saved != nil && ed.info.Frozen {
+	case n > 0 && frozen:
+		ed.env.fail("save grid", i18n.T("grids.draft.frozen", n, ed.info.Version), nil)
+	case n > 0:
+		ed.askDraft(n)
+	case frozen:
 		ed.askCarry()
-		return
+	default:
+		ed.store(storage.GridSave{})
 	}
-	ed.store(storage.GridSave{})
+}
+
+// askDraft offers to keep the grid, which has n problems, as a draft.
+func (ed *gridEditor) askDraft(n int) {
+	note := wrapped(i18n.T("grids.draft.intro", n))
+	ed.draftAsk = dialog.NewCustomConfirm(i18n.T("grids.draft.title"),
+		i18n.T("grids.draft.confirm"), i18n.T("grids.carry.cancel"), note, func(ok bool) {
+			ed.draftAsk = nil
+			if ok {
+				ed.store(storage.GridSave{Draft: true})
+			}
+		}, ed.env.win)
+	ed.draftAsk.Resize(fyne.NewSize(480, 0))
+	ed.draftAsk.Show()
 }
 
 // store saves with opt and reloads the stored version.
@@ -632,6 +663,10 @@ func (ed *gridEditor) store(opt storage.GridSave) {
 	}
 	ed.load()
 	ed.rebuild()
+	if v.Draft {
+		ed.status.SetText(i18n.T("grids.draft.saved", v.Version, len(v.Problems)))
+		return
+	}
 	ed.status.SetText(i18n.T("grids.saved", v.Version, gridShortPrint(v.Fingerprint)))
 }
 

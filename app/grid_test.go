@@ -256,3 +256,95 @@ func TestGridEditorScaleAndPrint(t *testing.T) {
 		t.Fatalf("not a PDF: %.20q", pdf)
 	}
 }
+
+func TestGridEditorSaveDraft(t *testing.T) {
+	ed, w := newGridTest(t)
+	ctx := context.Background()
+
+	// A criterion with two levels but no competency: one problem left.
+	typeGridFocused(t, w, "Analyse")
+	pressGrid(t, w, scAddLevel)
+	pressGrid(t, w, scAddLevel)
+	n := len(ed.problemList())
+	if n == 0 || ed.badge.Visible() {
+		t.Fatalf("%d problems, badge shown %t", n, ed.badge.Visible())
+	}
+
+	// Saving offers a draft, which the expert accepts.
+	pressGrid(t, w, scSave)
+	if ed.draftAsk == nil {
+		t.Fatal("no draft question")
+	}
+	if want := i18n.T("grids.draft.intro", n); !onScreen(w, want) {
+		t.Fatalf("dialog does not say %q: %q", want, screen(w))
+	}
+	tapGridButton(t, w, i18n.T("grids.draft.confirm"))
+	vs, err := ed.env.store.GridVersions(ctx, "MC-G")
+	if err != nil || len(vs) != 1 || !vs[0].Draft || len(vs[0].Problems) != n {
+		t.Fatalf("versions %+v, %v", vs, err)
+	}
+
+	// Reloaded, the editor shows the badge and lists the problems.
+	ed.Refresh()
+	want := i18n.T("rubric.problem.competency_missing", "C1")
+	if !ed.badge.Visible() || ed.badge.Text != i18n.T("grids.badge.draft") ||
+		!strings.Contains(ed.problems.Text, want) || ed.grid.Criteria[0].Label != "Analyse" {
+		t.Fatalf("badge %t %q, problems %q", ed.badge.Visible(), ed.badge.Text, ed.problems.Text)
+	}
+	if got := ed.status.Text; got != i18n.T("grids.status.saved_draft", 1, n) {
+		t.Fatalf("status %q", got)
+	}
+
+	// Fixed and saved, the version is no longer a draft.
+	selectGridOption(t, w, "C1")
+	pressGrid(t, w, scSave)
+	_, info, err := ed.env.store.Grid(ctx, "MC-G")
+	if err != nil || info.Draft || info.Version != 1 {
+		t.Fatalf("after fixing: %+v, %v", info, err)
+	}
+	if ed.badge.Visible() || ed.draftAsk != nil {
+		t.Fatal("badge still shown, or a draft question asked")
+	}
+}
+
+func TestGridEditorDraftCancelled(t *testing.T) {
+	ed, w := newGridTest(t)
+	typeGridFocused(t, w, "Analyse")
+	pressGrid(t, w, scSave)
+	tapGridButton(t, w, i18n.T("grids.carry.cancel"))
+	vs, err := ed.env.store.GridVersions(context.Background(), "MC-G")
+	if err != nil || len(vs) != 0 {
+		t.Fatalf("cancelled draft wrote %+v, %v", vs, err)
+	}
+}
+
+func TestGridEditorNoDraftOverFrozen(t *testing.T) {
+	ed, w := newGridTest(t)
+	ctx := context.Background()
+	typeGridFocused(t, w, "Analyse")
+	pressGrid(t, w, scAddLevel)
+	pressGrid(t, w, scAddLevel)
+	selectGridOption(t, w, "C1")
+	pressGrid(t, w, scSave)
+	_, v1, err := ed.env.store.Grid(ctx, "MC-G")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ed.env.store.MarkGridUsed(ctx, v1.ID); err != nil {
+		t.Fatal(err)
+	}
+	ed.Refresh()
+
+	// The competency removed, saving is refused: no draft of a used grid.
+	selectGridOption(t, w, "")
+	pressGrid(t, w, scSave)
+	if ed.draftAsk != nil || ed.carry != nil {
+		t.Fatal("a question was asked")
+	}
+	if want := i18n.T("grids.draft.frozen", 1, 1); !containing(w, want) {
+		t.Fatalf("no refusal on screen: %q", screen(w))
+	}
+	if vs, _ := ed.env.store.GridVersions(ctx, "MC-G"); len(vs) != 1 || vs[0].Draft {
+		t.Fatalf("versions %+v", vs)
+	}
+}

@@ -479,15 +479,19 @@ func startGrading(ctx context.Context, tx *sql.Tx, key GradingKey, at time.Time)
 	}
 	var gridID int64
 	var fp, data string
-	err = tx.QueryRowContext(ctx, `SELECT g.id, g.fingerprint, g.data FROM grids g
+	var draft bool
+	err = tx.QueryRowContext(ctx, `SELECT g.id, g.fingerprint, g.data, g.draft FROM grids g
 		JOIN candidates c ON c.credential_id = g.credential_id
 		JOIN submissions s ON s.candidate_id = c.id
 		WHERE s.id = ? ORDER BY g.version DESC LIMIT 1`, key.Submission).Scan(&gridID, &fp,
-		&data)
+		&data, &draft)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("start grading: %w", ErrNoGrid)
 	} else if err != nil {
 		return fmt.Errorf("start grading: %w", err)
+	}
+	if draft {
+		return fmt.Errorf("start grading on grid %d: %w", gridID, ErrGridDraft)
 	}
 	grid, err := parsedGrid(fp, data)
 	if err != nil {

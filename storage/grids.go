@@ -24,6 +24,9 @@ var (
 	// ErrGridIncompatible is returned when gradings cannot carry over to
 	// the new version; the error also wraps the rubric.Problem saying why.
 	ErrGridIncompatible = errors.New("storage: grades do not carry over")
+	// ErrGridDraft is returned when a grading would start on, or freeze,
+	// a grid saved as a draft: the grid must be completed first.
+	ErrGridDraft = errors.New("storage: grid is a draft, complete it before grading")
 )
 
 // Carry says what becomes of the gradings of a frozen grid when a new
@@ -54,10 +57,15 @@ func (c Carry) String() string {
 }
 
 // GridSave holds the choices that go with saving a grid: what happens to
-// gradings when the current version is frozen, and why.
+// gradings when the current version is frozen, and why; and whether a grid
+// that does not validate yet may be kept as a draft.
 type GridSave struct {
 	Carry  Carry
 	Reason string
+	// Draft allows saving a grid that fails validation as a draft of the
+	// current version, when that version is not frozen. A valid grid is
+	// saved as usual, and clears the draft.
+	Draft bool
 }
 
 // GridVersion describes one stored version of a credential's grid.
@@ -71,6 +79,12 @@ type GridVersion struct {
 	Frozen    bool
 	Gradings  int // gradings that point at this version
 	CreatedAt time.Time
+	// Draft is set while the version does not validate: it is never
+	// frozen nor graded, and the credential does not refer to it.
+	Draft bool
+	// Problems are the sentences saying why a draft does not validate,
+	// in the current language.
+	Problems []string
 }
 
 // gridAudit is what the audit trail keeps of a grid version.
@@ -79,17 +93,21 @@ type gridAudit struct {
 	Fingerprint string `json:"fingerprint"`
 	Carry       string `json:"carry,omitempty"`
 	Gradings    int    `json:"gradings,omitempty"`
+	Draft       bool   `json:"draft,omitempty"`
+	Problems    int    `json:"problems,omitempty"`
 }
 
 func gridEntity(code string) string { return "grid/" + code }
 
 // SaveGrid stores g as the grid of the credential of the given code. The
-// grid must validate against the credential's competencies; the error is
-// then rubric.Problems. The first save creates version 1; later saves
+// grid must validate against the credential's competencies, else the error
+// is rubric.Problems; with opt.Draft it is kept as a draft of the current
+// version instead, unless that version is frozen. The first save creates version 1; later saves
 // update the current version in place while no grading uses it. Once it is
 // frozen, saving creates the next version and opt says what becomes of the
 // gradings (ErrGridFrozen when it says nothing). The credential's
-// assessment rules are updated to refer to the saved version.
+// assessment rules are updated to refer to the saved version, or to no
+// version when it is a draft.
 func (s *Store) SaveGrid(ctx context.Context, code string, g *rubric.Grid,
 	opt GridSave) (GridVersion, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -137,27 +155,49 @@ func (s *Store) saveGrid(ctx context.Context, tx *sql.Tx, code string, g *rubric
 	case g.Fingerprint() == cur.info.Fingerprint:
 		return cur.info, nil // unchanged: no new version
 	}
+	opt.Draft = false // a frozen version has no draft: the new one must validate
 	return s.newVersion(ctx, tx, credID, cred, g, cur, opt)
 }
 
-// checkGrid validates g against the credential's competencies; a
-// credential that lists none does not constrain the criteria.
-func checkGrid(g *rubric.Grid, cred *jury.Credential) error {
+// competencyCodes are the codes of the credential's competencies, nil when
+// it lists none (then the criteria are not checked against them).
+func competencyCodes(cred *jury.Credential) []string {
 	var codes []string
 	for _, c := range cred.Competencies {
 		codes = append(codes, c.Code)
 	}
-	if ps := g.Validate(codes); len(ps) > 0 {
-		return rubric.Problems(ps)
+	return codes
+}
+
+// checkGrid validates g against the credential's competencies and says
+// whether it is to be saved as a draft: the error is rubric.Problems when
+// it does not validate and opt allows no draft.
+func checkGrid(g *rubric.Grid, cred *jury.Credential, opt GridSave) ([]string, error) {
+	ps := g.Validate(competencyCodes(cred))
+	if len(ps) == 0 {
+		return nil, nil
 	}
-	return nil
+	if !opt.Draft {
+		return nil, rubric.Problems(ps)
+	}
+	return problemSentences(ps), nil
+}
+
+// problemSentences are the problems as sentences; never nil.
+func problemSentences(ps []rubric.Problem) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Error()
+	}
+	return out
 }
 
 // insertGrid writes g as a new version and records action.
 func (s *Store) insertGrid(ctx context.Context, tx *sql.Tx, credID int64,
 	cred *jury.Credential, g *rubric.Grid, action string, before *gridAudit,
 	opt GridSave) (GridVersion, error) {
-	if err := checkGrid(g, cred); err != nil {
+	problems, err := checkGrid(g, cred, opt)
+	if err != nil {
 		return GridVersion{}, err
 	}
 	data, err := g.JSON()
@@ -166,11 +206,12 @@ func (s *Store) insertGrid(ctx context.Context, tx *sql.Tx, credID int64,
 	}
 	now := s.now()
 	v := GridVersion{Credential: cred.Code, Version: g.Version,
-		Fingerprint: g.Fingerprint(), CreatedAt: now}
+		Fingerprint: g.Fingerprint(), CreatedAt: now, Draft: problems != nil,
+		Problems: problems}
 	res, err := tx.ExecContext(ctx, `INSERT INTO grids
-		(credential_id, version, fingerprint, data, frozen, created_at)
-		VALUES (?, ?, ?, ?, 0, ?)`,
-		credID, v.Version, v.Fingerprint, string(data), formatTime(now))
+		(credential_id, version, fingerprint, data, frozen, created_at, draft)
+		VALUES (?, ?, ?, ?, 0, ?, ?)`,
+		credID, v.Version, v.Fingerprint, string(data), formatTime(now), v.Draft)
 	if err != nil {
 		return GridVersion{}, fmt.Errorf("save grid: %w", err)
 	}
@@ -178,7 +219,7 @@ func (s *Store) insertGrid(ctx context.Context, tx *sql.Tx, credID int64,
 		return GridVersion{}, fmt.Errorf("save grid: %w", err)
 	}
 
-	after := gridAudit{Version: v.Version, Fingerprint: v.Fingerprint}
+	after := v.audit()
 	if before != nil {
 		after.Carry = opt.Carry.String()
 		after.Gradings = before.Gradings
@@ -189,10 +230,17 @@ func (s *Store) insertGrid(ctx context.Context, tx *sql.Tx, credID int64,
 	return v, s.setGridRef(ctx, tx, cred, v)
 }
 
+// audit is what the audit trail keeps of v.
+func (v GridVersion) audit() gridAudit {
+	return gridAudit{Version: v.Version, Fingerprint: v.Fingerprint, Draft: v.Draft,
+		Problems: len(v.Problems)}
+}
+
 // updateGrid replaces the unfrozen current version in place.
 func (s *Store) updateGrid(ctx context.Context, tx *sql.Tx, cred *jury.Credential,
 	g *rubric.Grid, cur GridVersion, opt GridSave) (GridVersion, error) {
-	if err := checkGrid(g, cred); err != nil {
+	problems, err := checkGrid(g, cred, opt)
+	if err != nil {
 		return GridVersion{}, err
 	}
 	data, err := g.JSON()
@@ -200,17 +248,16 @@ func (s *Store) updateGrid(ctx context.Context, tx *sql.Tx, cred *jury.Credentia
 		return GridVersion{}, fmt.Errorf("save grid: %w", err)
 	}
 	v := cur
-	v.Fingerprint = g.Fingerprint()
-	if v.Fingerprint == cur.Fingerprint {
+	v.Fingerprint, v.Draft, v.Problems = g.Fingerprint(), problems != nil, problems
+	if v.Fingerprint == cur.Fingerprint && v.Draft == cur.Draft {
 		return v, nil // nothing changed: no event
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE grids SET fingerprint = ?, data = ? WHERE id = ?`,
-		v.Fingerprint, string(data), v.ID)
+	_, err = tx.ExecContext(ctx, `UPDATE grids SET fingerprint = ?, data = ?, draft = ?
+		WHERE id = ?`, v.Fingerprint, string(data), v.Draft, v.ID)
 	if err != nil {
 		return GridVersion{}, fmt.Errorf("save grid: %w", err)
 	}
-	before := gridAudit{Version: cur.Version, Fingerprint: cur.Fingerprint}
-	after := gridAudit{Version: v.Version, Fingerprint: v.Fingerprint}
+	before, after := cur.audit(), v.audit()
 	if err := s.gridEvent(ctx, tx, cred.Code, "grid.update", &before, &after,
 		opt.Reason); err != nil {
 		return GridVersion{}, err
@@ -290,14 +337,22 @@ func (s *Store) carryGradings(ctx context.Context, tx *sql.Tx, from, to int64) e
 }
 
 // freezeGrid marks a grid version as used by a grading. The grading code
-// calls it in the transaction that saves a grading's first row.
+// calls it in the transaction that saves a grading's first row. A draft is
+// never frozen: the error then wraps ErrGridDraft.
 func freezeGrid(ctx context.Context, tx *sql.Tx, gridID int64) error {
-	res, err := tx.ExecContext(ctx, `UPDATE grids SET frozen = 1 WHERE id = ?`, gridID)
-	if err != nil {
-		return fmt.Errorf("freeze grid: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	var draft bool
+	err := tx.QueryRowContext(ctx, `SELECT draft FROM grids WHERE id = ?`, gridID).Scan(&draft)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("freeze grid %d: %w", gridID, ErrNoGrid)
+	case err != nil:
+		return fmt.Errorf("freeze grid: %w", err)
+	case draft:
+		return fmt.Errorf("freeze grid %d: %w", gridID, ErrGridDraft)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE grids SET frozen = 1 WHERE id = ?`,
+		gridID); err != nil {
+		return fmt.Errorf("freeze grid: %w", err)
 	}
 	return nil
 }
@@ -344,11 +399,20 @@ func (s *Store) gridEvent(ctx context.Context, tx *sql.Tx, code, action string,
 }
 
 // setGridRef makes the credential's assessment rules refer to version v of
-// its grid, so that its completeness check sees the grid.
+// its grid, so that its completeness check sees the grid. A draft is not
+// referred to: a reference to its version, left by an earlier valid save,
+// is removed, so that the check still finds the grid missing.
 func (s *Store) setGridRef(ctx context.Context, tx *sql.Tx, cred *jury.Credential,
 	v GridVersion) error {
-	cred.MCC.Criteria.Fingerprint = v.Fingerprint
-	cred.MCC.Criteria.Version = strconv.Itoa(v.Version)
+	ref := &cred.MCC.Criteria
+	switch {
+	case !v.Draft:
+		ref.Fingerprint, ref.Version = v.Fingerprint, strconv.Itoa(v.Version)
+	case ref.Version == strconv.Itoa(v.Version):
+		ref.Fingerprint, ref.Version = "", ""
+	default:
+		return nil // the draft leaves the reference as it is
+	}
 	_, err := tx.ExecContext(ctx, `UPDATE credentials SET data = ?, updated_at = ?
 		WHERE code = ?`, string(JSON(cred)), formatTime(s.now()), cred.Code)
 	if err != nil {
@@ -366,7 +430,7 @@ type storedGrid struct {
 // gridColumns are the columns read for a GridVersion, in scanGrid's order.
 const gridColumns = `g.id, c.code, g.version, g.fingerprint, g.data, g.created_at,
 	(SELECT COUNT(*) FROM gradings r WHERE r.grid_id = g.id),
-	g.frozen`
+	g.frozen, g.draft`
 
 type gridScanner interface{ Scan(dest ...any) error }
 
@@ -376,7 +440,7 @@ func scanGrid(row gridScanner) (storedGrid, error) {
 	var data, created string
 	var frozen bool
 	err := row.Scan(&sg.info.ID, &sg.info.Credential, &sg.info.Version,
-		&sg.info.Fingerprint, &data, &created, &sg.info.Gradings, &frozen)
+		&sg.info.Fingerprint, &data, &created, &sg.info.Gradings, &frozen, &sg.info.Draft)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sg, ErrNoGrid
 	}
@@ -437,23 +501,68 @@ func (s *Store) Grid(ctx context.Context, code string) (*rubric.Grid, GridVersio
 	sg, err := currentGrid(ctx, tx, credID)
 	if errors.Is(err, ErrNoGrid) {
 		return nil, GridVersion{}, fmt.Errorf("read grid of %s: %w", code, ErrNoGrid)
+	} else if err != nil {
+		return nil, GridVersion{}, err
 	}
-	return sg.grid, sg.info, err
+	if err := sg.fillProblems(ctx, tx, nil); err != nil {
+		return nil, GridVersion{}, err
+	}
+	return sg.grid, sg.info, nil
+}
+
+// fillProblems lists why a draft does not validate against the
+// competencies of its credential, read unless cred is given.
+func (sg *storedGrid) fillProblems(ctx context.Context, tx *sql.Tx,
+	cred *jury.Credential) error {
+	if !sg.info.Draft {
+		return nil
+	}
+	if cred == nil {
+		var err error
+		if cred, err = findCredential(ctx, tx, sg.info.Credential); err != nil {
+			return err
+		}
+	}
+	sg.info.Problems = problemSentences(sg.grid.Validate(competencyCodes(cred)))
+	return nil
 }
 
 // GridByID returns one grid version by its id, as gradings refer to it.
 func (s *Store) GridByID(ctx context.Context, id int64) (*rubric.Grid, GridVersion, error) {
-	sg, err := gridByID(ctx, s.db, id)
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, GridVersion{}, fmt.Errorf("read grid: %w", err)
+	}
+	defer tx.Rollback()
+
+	sg, err := gridByID(ctx, tx, id)
 	if errors.Is(err, ErrNoGrid) {
 		return nil, GridVersion{}, fmt.Errorf("read grid %d: %w", id, ErrNoGrid)
+	} else if err != nil {
+		return nil, GridVersion{}, err
 	}
-	return sg.grid, sg.info, err
+	if err := sg.fillProblems(ctx, tx, nil); err != nil {
+		return nil, GridVersion{}, err
+	}
+	return sg.grid, sg.info, nil
 }
 
 // GridVersions lists every version of a credential's grid, the first
 // first; an empty list when it has none.
 func (s *Store) GridVersions(ctx context.Context, code string) ([]GridVersion, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+gridColumns+`
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("list grid versions: %w", err)
+	}
+	defer tx.Rollback()
+
+	cred, err := findCredential(ctx, tx, code)
+	if errors.Is(err, ErrNoCredential) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+gridColumns+`
 		FROM grids g JOIN credentials c ON c.id = g.credential_id
 		WHERE c.code = ? ORDER BY g.version`, code)
 	if err != nil {
@@ -465,6 +574,9 @@ func (s *Store) GridVersions(ctx context.Context, code string) ([]GridVersion, e
 	for rows.Next() {
 		sg, err := scanGrid(rows)
 		if err != nil {
+			return nil, err
+		}
+		if err := sg.fillProblems(ctx, tx, cred); err != nil {
 			return nil, err
 		}
 		out = append(out, sg.info)

@@ -325,6 +325,197 @@ func TestSaveFrozenGridUnchanged(t *testing.T) {
 	}
 }
 
+// unlinkedGrid is the sample grid with no criterion tied to a competency,
+// as an ORA2 rubric comes in.
+func unlinkedGrid(tb testing.TB) *rubric.Grid {
+	g := sampleGridFile(tb)
+	for i := range g.Criteria {
+		g.Criteria[i].Competency = ""
+	}
+	return g
+}
+
+// gridRef returns the credential's reference to its grid.
+func gridRef(t *testing.T, s *storage.Store, code string) jury.GridRef {
+	t.Helper()
+	c, err := s.Credential(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.MCC.Criteria
+}
+
+func TestSaveGridDraft(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	mustGridCredential(t, s, "MC-FHA")
+	g := unlinkedGrid(t)
+
+	// Without the draft choice the grid is refused, as before.
+	var ps rubric.Problems
+	if _, err := s.SaveGrid(ctx, "MC-FHA", g, storage.GridSave{}); !errors.As(err, &ps) {
+		t.Fatalf("save without draft: %v, want rubric.Problems", err)
+	}
+
+	// As a draft it is kept, with its problems, and not referred to.
+	v, err := s.SaveGrid(ctx, "MC-FHA", g, storage.GridSave{Draft: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.Draft || v.Version != 1 || len(v.Problems) != len(ps) || v.Frozen {
+		t.Fatalf("draft = %+v, want %d problems", v, len(ps))
+	}
+	if ref := gridRef(t, s, "MC-FHA"); ref.Fingerprint != "" || ref.Version != "" {
+		t.Fatalf("credential refers to the draft: %+v", ref)
+	}
+	back, info, err := s.Grid(ctx, "MC-FHA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !info.Draft || len(info.Problems) != len(ps) || back.Fingerprint() != v.Fingerprint {
+		t.Fatalf("read back %+v", info)
+	}
+	if want := ps[0].Error(); info.Problems[0] != want {
+		t.Fatalf("problem %q, want %q", info.Problems[0], want)
+	}
+	if vs, err := s.GridVersions(ctx, "MC-FHA"); err != nil || len(vs) != 1 || !vs[0].Draft {
+		t.Fatalf("versions %+v, %v", vs, err)
+	}
+	var after map[string]any
+	json.Unmarshal(lastGridEvent(t, s, "MC-FHA", "grid.create").After, &after)
+	if after["draft"] != true || after["problems"] != float64(len(ps)) {
+		t.Fatalf("create event %v", after)
+	}
+
+	// A draft is never frozen.
+	if err := s.MarkGridUsed(ctx, v.ID); !errors.Is(err, storage.ErrGridDraft) {
+		t.Fatalf("freeze draft: %v, want ErrGridDraft", err)
+	}
+
+	// Fixed, the same version is saved valid: the draft flag goes.
+	fixed := sampleGridFile(t)
+	v2, err := s.SaveGrid(ctx, "MC-FHA", fixed, storage.GridSave{Draft: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v2.Draft || v2.Problems != nil || v2.ID != v.ID || v2.Version != 1 {
+		t.Fatalf("fixed = %+v", v2)
+	}
+	if _, info, _ := s.Grid(ctx, "MC-FHA"); info.Draft || info.Problems != nil {
+		t.Fatalf("still a draft: %+v", info)
+	}
+	if ref := gridRef(t, s, "MC-FHA"); ref.Fingerprint != v2.Fingerprint || ref.Version != "1" {
+		t.Fatalf("credential grid ref = %+v", ref)
+	}
+	if _, err := s.VerifyAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSaveGridDraftOverValid(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	mustGridCredential(t, s, "MC-FHA")
+	if _, err := s.SaveGrid(ctx, "MC-FHA", sampleGridFile(t), storage.GridSave{}); err != nil {
+		t.Fatal(err)
+	}
+
+	// A draft over the unfrozen valid version removes the reference.
+	v, err := s.SaveGrid(ctx, "MC-FHA", unlinkedGrid(t), storage.GridSave{Draft: true})
+	if err != nil || !v.Draft || v.Version != 1 {
+		t.Fatalf("draft over v1: %+v, %v", v, err)
+	}
+	if ref := gridRef(t, s, "MC-FHA"); ref.Fingerprint != "" {
+		t.Fatalf("credential still refers to v1: %+v", ref)
+	}
+
+	// The same content saved again as a draft changes nothing.
+	n := len(auditActions(t, s))
+	if _, err := s.SaveGrid(ctx, "MC-FHA", unlinkedGrid(t),
+		storage.GridSave{Draft: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(auditActions(t, s)); got != n {
+		t.Fatalf("%d events after an unchanged save, want %d", got, n)
+	}
+}
+
+func TestSaveGridDraftFrozenRefused(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	mustGridCredential(t, s, "MC-FHA")
+	v1, err := s.SaveGrid(ctx, "MC-FHA", sampleGridFile(t), storage.GridSave{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustGridGrading(t, s, "MC-FHA", v1.ID, "E1")
+
+	// A frozen version gets no draft, whatever the carry-over choice.
+	for _, c := range []storage.Carry{storage.CarryUnset, storage.MarkForRegrade} {
+		_, err := s.SaveGrid(ctx, "MC-FHA", unlinkedGrid(t), storage.GridSave{Draft: true,
+			Carry: c, Reason: "essai"})
+		var ps rubric.Problems
+		if !errors.As(err, &ps) && !errors.Is(err, storage.ErrGridFrozen) {
+			t.Fatalf("draft over frozen (%s): %v", c, err)
+		}
+	}
+	if vs, err := s.GridVersions(ctx, "MC-FHA"); err != nil || len(vs) != 1 || vs[0].Draft {
+		t.Fatalf("versions %+v, %v", vs, err)
+	}
+}
+
+func TestGridDraftNotGraded(t *testing.T) {
+	ctx := context.Background()
+	f := mustDeskFixture(t, 1, "expA")
+	key := storage.GradingKey{Submission: f.subs[0], Expert: "expA"}
+	g := f.grid.Clone()
+	g.Criteria = nil
+	if _, err := f.s.SaveGrid(ctx, deskCode, g, storage.GridSave{Draft: true}); err != nil {
+		t.Fatal(err)
+	}
+
+	// No grading starts on the draft; nothing is written.
+	err := f.s.SaveDraft(ctx, key, storage.Draft{Choices: []int{}})
+	if !errors.Is(err, storage.ErrGridDraft) {
+		t.Fatalf("grading on a draft: %v, want ErrGridDraft", err)
+	}
+	var n int
+	if err := f.s.DB().QueryRow(`SELECT COUNT(*) FROM gradings`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d gradings (%v)", n, err)
+	}
+
+	// Completed again, the grid is graded.
+	if _, err := f.s.SaveGrid(ctx, deskCode, f.grid, storage.GridSave{}); err != nil {
+		t.Fatal(err)
+	}
+	choices := []int{2, 2, 2, 2, 2, 2, -1}
+	if err := f.s.SaveDraft(ctx, key, storage.Draft{Choices: choices}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestGridDraftProposals(t *testing.T) {
+	f := mustJuryFixture(t, juryCredential())
+	f.add(t, juryCand{id: "E01", gradings: []string{choicesPass}})
+	data, err := rubric.NewGrid(juryCode).JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.exec(t, `INSERT INTO grids (credential_id, version, fingerprint, data, frozen,
+			created_at, draft)
+		SELECT id, 2, 'draft', ?, 0, '2025-02-01T00:00:00Z', 1 FROM credentials
+		WHERE code = ?`, string(data), juryCode)
+
+	// The draft version is read without failing; the grading keeps its grid.
+	props, err := f.s.Proposals(context.Background(), juryCode, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := props["E01"]; p.Outcome != jury.OutcomePassed {
+		t.Fatalf("E01 = %s %q", p.Outcome, p.Reasons)
+	}
+}
+
 func BenchmarkSaveGrid(b *testing.B) {
 	ctx := context.Background()
 	s := MustOpen(b)

@@ -234,8 +234,8 @@ func (jd *juryData) loadAppeals(ctx context.Context, tx *sql.Tx, sitting int) er
 
 // loadGrids parses the grid versions the gradings used.
 func (jd *juryData) loadGrids(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, data FROM grids WHERE credential_id = ?`,
-		jd.credID)
+	rows, err := tx.QueryContext(ctx, `SELECT id, data, draft FROM grids
+		WHERE credential_id = ?`, jd.credID)
 	if err != nil {
 		return fmt.Errorf("read grids: %w", err)
 	}
@@ -243,10 +243,15 @@ func (jd *juryData) loadGrids(ctx context.Context, tx *sql.Tx) error {
 	for rows.Next() {
 		var id int64
 		var data string
-		if err := rows.Scan(&id, &data); err != nil {
+		var draft bool
+		if err := rows.Scan(&id, &data, &draft); err != nil {
 			return fmt.Errorf("read grids: %w", err)
 		}
-		g, err := rubric.ParseJSON([]byte(data))
+		parse := rubric.ParseJSON
+		if draft { // no grading uses a draft, which need not validate
+			parse = rubric.ParseJSONDraft
+		}
+		g, err := parse([]byte(data))
 		if err != nil {
 			return fmt.Errorf("read grid %d: %w", id, err)
 		}

@@ -23,6 +23,7 @@ var gridOpts struct {
 	carryOver  bool
 	regrade    bool
 	reason     string
+	strict     bool
 }
 
 func init() {
@@ -39,6 +40,7 @@ func gridImportFlags(fs *flag.FlagSet, _ *env) {
 	fs.BoolVar(&gridOpts.carryOver, "carry-over", false, i18n.T("grids.cli.flag.carry"))
 	fs.BoolVar(&gridOpts.regrade, "regrade", false, i18n.T("grids.cli.flag.regrade"))
 	fs.StringVar(&gridOpts.reason, "reason", "", i18n.T("grids.cli.flag.reason"))
+	fs.BoolVar(&gridOpts.strict, "strict", false, i18n.T("grids.cli.flag.strict"))
 }
 
 func gridOutFlag(fs *flag.FlagSet, _ *env) {
@@ -53,7 +55,9 @@ type gridFile struct {
 }
 
 // readGridFile reads a grid in Certeval JSON or ORA2 XML, told apart by
-// their first character.
+// their first character. A JSON grid is not validated here: the workspace
+// checks it against the credential's competencies, and may keep it as a
+// draft.
 func readGridFile(path string) (gridFile, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -62,7 +66,7 @@ func readGridFile(path string) (gridFile, error) {
 	trimmed := bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\ufeff")), " \t\r\n")
 	switch {
 	case bytes.HasPrefix(trimmed, []byte("{")):
-		g, err := rubric.ParseJSON(b)
+		g, err := rubric.ParseJSONDraft(b)
 		return gridFile{grid: g}, gridFileError(path, err, false)
 	case bytes.HasPrefix(trimmed, []byte("<")):
 		g, notices, err := rubric.ParseORA2(b)
@@ -138,13 +142,39 @@ func runGridImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return gridSaveError(path, code, err, f.ora2)
 	}
+	if v.Draft {
+		return reportDraft(ctx, e, s, path, f, v)
+	}
 	e.printf("%s\n", i18n.T("grids.cli.imported", code, v.Version, shortPrint(v.Fingerprint)))
+	return nil
+}
+
+// reportDraft prints, as warnings, what keeps a grid saved as a draft
+// from being used, each problem located in the file, then one line saying
+// the draft is kept.
+func reportDraft(ctx context.Context, e *env, s *storage.Store, path string, f gridFile,
+	v storage.GridVersion) error {
+	cred, err := s.Credential(ctx, v.Credential)
+	if err != nil {
+		return err
+	}
+	var codes []string
+	for _, c := range cred.Competencies {
+		codes = append(codes, c.Code)
+	}
+	g := f.grid.Clone()
+	g.Version = v.Version
+	for _, p := range g.Validate(codes) {
+		fmt.Fprintln(e.stderr, i18n.T("grids.cli.draftproblem", path,
+			problemPath(p, f.ora2), p.Error()))
+	}
+	e.printf("%s\n", i18n.T("grids.cli.draft", v.Credential, len(v.Problems)))
 	return nil
 }
 
 // gridSaveOptions reads the carry-over flags.
 func gridSaveOptions() (storage.GridSave, error) {
-	opt := storage.GridSave{Reason: gridOpts.reason}
+	opt := storage.GridSave{Reason: gridOpts.reason, Draft: !gridOpts.strict}
 	switch {
 	case gridOpts.carryOver && gridOpts.regrade:
 		return opt, fmt.Errorf("%s", i18n.T("grids.cli.bothcarry"))

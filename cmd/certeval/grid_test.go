@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -114,19 +115,21 @@ func TestGridImportRefused(t *testing.T) {
 		[]byte(`"points": "zéro"`), 1), 0o600)
 
 	tests := []struct {
-		name string
-		file string
-		want []string
+		name  string
+		flags []string
+		file  string
+		want  []string
 	}{
-		{"unknown competency", noComp, []string{noComp + ", $.criteria[5]", "C9",
-			noComp + ", $ :", "C3"}},
-		{"not a grid", notGrid, []string{notGrid, "ni une grille"}},
-		{"wrong type", badType, []string{badType, "$.criteria[0].levels[0].points"}},
+		{"unknown competency, strict", []string{"--strict"}, noComp,
+			[]string{noComp + ", $.criteria[5]", "C9", noComp + ", $ :", "C3"}},
+		{"not a grid", nil, notGrid, []string{notGrid, "ni une grille"}},
+		{"wrong type", nil, badType, []string{badType, "$.criteria[0].levels[0].points"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := gridWorkspace(t)
-			code, out, errs := runGridCLI("grid", "import", "--db", db, tt.file)
+			args := append([]string{"grid", "import", "--db", db}, tt.flags...)
+			code, out, errs := runGridCLI(append(args, tt.file)...)
 			if code == 0 || out != "" {
 				t.Fatalf("exit %d, output %q", code, out)
 			}
@@ -189,5 +192,119 @@ func TestGridPrint(t *testing.T) {
 	}
 	if code, _, _ := runGridCLI("grid", "print", "--db", db, "MC-ORA", "-o", pdf); code == 0 {
 		t.Fatal("printing a credential without grid succeeded")
+	}
+}
+
+// ora2Path is the rubric package's sample ORA2 rubric, whose criteria name
+// no competency.
+const ora2Path = "../../rubric/testdata/ora2-openassessment.xml"
+
+func TestGridImportORA2Draft(t *testing.T) {
+	db := gridWorkspace(t)
+
+	// Into a credential with competencies: kept as a draft, problems shown.
+	code, out, errs := runGridCLI("grid", "import", "--db", db, "--credential", "MC-FHA",
+		ora2Path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	vs := gridVersions(t, db, "MC-FHA")
+	if len(vs) != 1 || !vs[0].Draft || len(vs[0].Problems) == 0 {
+		t.Fatalf("versions %+v", vs)
+	}
+	want := "grille MC-FHA enregistrée comme brouillon : " + strconv.Itoa(len(vs[0].Problems)) +
+		" problème(s) à corriger dans l'éditeur de grille\n"
+	if out != want {
+		t.Fatalf("output %q, want %q", out, want)
+	}
+	missing := i18n.T("rubric.problem.competency_missing", "C2")
+	for _, w := range []string{"attention : " + ora2Path + " : ", // an ORA2 notice
+		"attention : " + ora2Path + ", /rubric : " + missing} {
+		if !strings.Contains(errs, w) {
+			t.Errorf("warnings %q lack %q", errs, w)
+		}
+	}
+	if n := strings.Count(errs, "attention : "+ora2Path+", "); n != len(vs[0].Problems) {
+		t.Errorf("%d problems printed, %d stored", n, len(vs[0].Problems))
+	}
+
+	// The credential is still missing its grid.
+	s, err := storage.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Credential(context.Background(), "MC-FHA")
+	s.Close()
+	if err != nil || c.MCC.Criteria.Fingerprint != "" {
+		t.Fatalf("credential refers to the draft: %+v (%v)", c.MCC.Criteria, err)
+	}
+}
+
+func TestGridImportStrictRefusesDraft(t *testing.T) {
+	db := gridWorkspace(t)
+	code, out, errs := runGridCLI("grid", "import", "--db", db, "--strict",
+		"--credential", "MC-FHA", ora2Path)
+	if code == 0 || out != "" {
+		t.Fatalf("exit %d, output %q", code, out)
+	}
+	if !strings.Contains(errs, ora2Path+", /rubric : ") {
+		t.Fatalf("error %q does not locate the problem", errs)
+	}
+	if vs := gridVersions(t, db, "MC-FHA"); len(vs) != 0 {
+		t.Fatalf("refused import wrote %+v", vs)
+	}
+}
+
+func TestGridDraftFixedByReimport(t *testing.T) {
+	db := gridWorkspace(t)
+	if code, _, errs := runGridCLI("grid", "import", "--db", db, "--credential", "MC-FHA",
+		ora2Path); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+
+	// Exported, each criterion tied to a competency, imported again.
+	file := filepath.Join(t.TempDir(), "brouillon.json")
+	if code, _, errs := runGridCLI("grid", "export", "--db", db, "MC-FHA", "-o",
+		file); code != 0 {
+		t.Fatalf("export: %s", errs)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := rubric.ParseJSONDraft(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The rubric scores two criteria: a third one evidences C3.
+	var scored []int
+	for i := range g.Criteria {
+		if g.Criteria[i].Scored() {
+			scored = append(scored, i)
+		}
+	}
+	extra := g.Criteria[scored[0]]
+	extra.Key, extra.Label = "c3", "Évaluation du plan"
+	g.Criteria = append(g.Criteria, extra)
+	scored = append(scored, len(g.Criteria)-1)
+	for n, i := range scored {
+		g.Criteria[i].Competency = []string{"C1", "C2", "C3"}[n%3]
+	}
+	if b, err = g.JSON(); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(file, b, 0o600)
+	code, out, errs := runGridCLI("grid", "import", "--db", db, "--strict", file)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+
+	vs := gridVersions(t, db, "MC-FHA")
+	if len(vs) != 1 || vs[0].Draft || vs[0].Problems != nil {
+		t.Fatalf("versions %+v", vs)
+	}
+	want := "grille MC-FHA v1 importée (empreinte " + vs[0].Fingerprint[:8] + "…)\n"
+	if out != want || errs != "" {
+		t.Fatalf("output %q, warnings %q", out, errs)
 	}
 }
