@@ -328,6 +328,8 @@ func explain(err error) string {
 		return i18n.T("desk.err.reason")
 	case errors.Is(err, storage.ErrNoGrading):
 		return i18n.T("desk.err.notallotted")
+	case errors.Is(err, storage.ErrGridDraft):
+		return i18n.T("desk.err.draft")
 	case errors.Is(err, context.Canceled):
 		return ""
 	}

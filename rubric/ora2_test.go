@@ -221,3 +221,25 @@ func TestParseORA2RefusesAnInvalidGrid(t *testing.T) {
 		}
 	}
 }
+
+func TestParseORA2DraftKeepsInvalidRubric(t *testing.T) {
+	xml := []byte(`<rubric>
+  <criterion feedback="optional">
+    <name>clarte</name><label>Clarté</label><prompt>Le texte est-il clair ?</prompt>
+    <option points="1"><name>oui</name><label>Oui</label><explanation>Clair.</explanation></option>
+  </criterion>
+</rubric>`)
+	if _, _, err := rubric.ParseORA2(xml); err == nil {
+		t.Fatal("ParseORA2 accepted a criterion with one level")
+	}
+	g, _, err := rubric.ParseORA2Draft(xml)
+	if err != nil {
+		t.Fatalf("ParseORA2Draft: %v", err)
+	}
+	if len(g.Criteria) != 1 || g.Criteria[0].Label != "Clarté" || len(g.Validate(nil)) == 0 {
+		t.Fatalf("draft = %+v", g.Criteria)
+	}
+	if _, _, err := rubric.ParseORA2Draft([]byte("<rubric><criterion>")); err == nil {
+		t.Fatal("ParseORA2Draft accepted broken XML")
+	}
+}

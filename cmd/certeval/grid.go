@@ -69,7 +69,7 @@ func readGridFile(path string) (gridFile, error) {
 		g, err := rubric.ParseJSONDraft(b)
 		return gridFile{grid: g}, gridFileError(path, err, false)
 	case bytes.HasPrefix(trimmed, []byte("<")):
-		g, notices, err := rubric.ParseORA2(b)
+		g, notices, err := rubric.ParseORA2Draft(b)
 		return gridFile{grid: g, notices: notices, ora2: true}, gridFileError(path, err, true)
 	}
 	return gridFile{}, fmt.Errorf("%s", i18n.T("grids.cli.format", path))
