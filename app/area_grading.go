@@ -227,9 +227,11 @@ func (a *gradingArea) applyFilter() {
 func newDeskRow() fyne.CanvasObject {
 	bar := widget.NewProgressBar()
 	bar.TextFormatter = func() string { return "" }
-	right := container.NewHBox(container.NewGridWrap(fyne.NewSize(90, 18), bar),
-		widget.NewLabel(""))
-	return container.NewBorder(nil, nil, nil, right, widget.NewLabel(""))
+	right := container.NewHBox(container.NewCenter(
+		container.NewGridWrap(fyne.NewSize(70, 14), bar)), widget.NewLabel(""))
+	label := widget.NewLabel("")
+	label.Truncation = fyne.TextTruncateEllipsis
+	return container.NewBorder(nil, nil, nil, right, label)
 }
 
 func (a *gradingArea) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
@@ -244,7 +246,8 @@ func (a *gradingArea) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		label += "  ·  " + i18n.T("desk.resit")
 	}
 	c.Objects[0].(*widget.Label).SetText(label)
-	right.Objects[0].(*fyne.Container).Objects[0].(*widget.ProgressBar).SetValue(progress(it))
+	wrap := right.Objects[0].(*fyne.Container).Objects[0].(*fyne.Container)
+	wrap.Objects[0].(*widget.ProgressBar).SetValue(progress(it))
 	right.Objects[1].(*widget.Label).SetText(it.Status.Label())
 }
 

@@ -233,7 +233,8 @@ func (p *sheetPage) render() {
 
 	res := p.sheet.Grid.Score(p.g.Choices)
 	scale := p.sheet.Grid.Rules.Scale.Max()
-	p.total.SetText(i18n.T("desk.total", res.Total, res.Max, res.Mark, scale))
+	p.total.SetText(i18n.T("desk.total", i18n.Number(res.Total, 2), i18n.Number(res.Max, 2),
+		i18n.Number(res.Mark, 2), i18n.Number(scale, 2)))
 	p.outcome.SetText(outcomeText(res))
 }
 
