@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"fmt"
 	"math/rand"
 	"time"
 
@@ -42,6 +43,9 @@ func (b *builder) gradings(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if err := b.work(ctx, sub, i); err != nil {
+			return err
+		}
 		skill := 2 + rng.Intn(2) // most candidates reach the expected level
 		if rng.Intn(4) == 0 {
 			skill = rng.Intn(2)
@@ -65,6 +69,31 @@ func (b *builder) gradings(ctx context.Context) error {
 			if err := b.agree(ctx, sub, choices); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// work attaches the candidate's production to a submission: the scenario
+// and the reflective note, as text files the desk opens in the system's
+// viewer. Large samples for measuring have none.
+func (b *builder) work(ctx context.Context, sub int64, i int) error {
+	if b.opt.Candidates > 200 {
+		return nil
+	}
+	at := time.Date(2026, 10, 15, 18, 0, 0, 0, time.UTC).Add(time.Duration(i) * 13 * time.Minute)
+	files := []struct{ name, text string }{
+		{"scenario-module-hybride.md", fmt.Sprintf("# Scénario du module hybride (candidat·e %d)\n\n"+
+			"1. Classe virtuelle d'accueil (1 h, synchrone)\n"+
+			"2. Capsule vidéo sous-titrée et quiz (2 h, asynchrone)\n"+
+			"3. Atelier en présence : étude de cas (3 h)\n"+
+			"4. Forum de co-analyse et évaluation finale (1 h)\n", i+1)},
+		{"note-reflexive.txt", "Mes choix de conception s'appuient sur l'analyse du public " +
+			"et sur les règles d'accessibilité (RGAA) appliquées à chaque ressource.\n"},
+	}
+	for _, f := range files {
+		if _, err := b.s.AddSubmissionFile(ctx, sub, f.name, []byte(f.text), at); err != nil {
+			return err
 		}
 	}
 	return nil

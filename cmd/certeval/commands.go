@@ -115,7 +115,8 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 
 // errArgs reports a wrong number of arguments for a command.
 func errArgs(name string) error {
-	return fmt.Errorf("%s", i18n.T("cli.args", name, commands[name].usage, name))
+	line := strings.TrimSpace("certeval " + name + " [--db FILE] " + commands[name].usage)
+	return fmt.Errorf("%s", i18n.T("cli.args", name, line))
 }
 
 // message turns an error into the sentence a user reads: storage's
