@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -347,9 +348,25 @@ func (a *candidatesArea) accommodations() {
 		detail.SetText(accs[0].Detail)
 	}
 	reason := widget.NewEntry()
+
+	// The evaluation's duration with the accommodation, computed as it is typed.
+	duration := widget.NewLabel("")
+	showDuration := func() {
+		var list []jury.Accommodation
+		if i := kind.SelectedIndex(); i >= 0 {
+			list = append(list, jury.Accommodation{Kind: jury.AccommodationKind(i + 1),
+				ExtraTime: parseFraction(extra.Text)})
+		}
+		duration.SetText(durationText(a.cred.MCC.Duration, list))
+	}
+	kind.OnChanged = func(string) { showDuration() }
+	extra.OnChanged = func(string) { showDuration() }
+	showDuration()
+
 	items := []*widget.FormItem{
 		widget.NewFormItem(i18n.T("enrolment.acc.kind"), kind),
 		widget.NewFormItem(i18n.T("enrolment.acc.extra"), extra),
+		widget.NewFormItem(i18n.T("enrolment.acc.duration"), duration),
 		widget.NewFormItem(i18n.T("enrolment.acc.opinion"), opinion),
 		widget.NewFormItem(i18n.T("enrolment.acc.detail"), detail),
 		widget.NewFormItem(i18n.T("enrolment.reason"), reason),
@@ -368,6 +385,27 @@ func (a *candidatesArea) accommodations() {
 			a.done("save accommodations", a.env.store.SetAccommodations(a.env.ctx,
 				a.cred.Code, c.ID, list, reason.Text))
 		}, a.env.win)
+}
+
+// durationText says how long the evaluation lasts for a candidate with
+// accs, beside its normal duration ("2 h → 2 h 40"); "" when the
+// assessment rules set no duration.
+func durationText(base time.Duration, accs []jury.Accommodation) string {
+	if base <= 0 {
+		return i18n.T("enrolment.acc.noduration")
+	}
+	return i18n.T("enrolment.acc.durationValue", hoursMinutes(base),
+		hoursMinutes(jury.AdjustedDuration(base, accs)))
+}
+
+// hoursMinutes writes a duration the French way: "2 h", "2 h 40".
+func hoursMinutes(d time.Duration) string {
+	d = d.Round(time.Minute)
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	if m == 0 {
+		return fmt.Sprintf("%d h", h)
+	}
+	return fmt.Sprintf("%d h %02d", h, m)
 }
 
 // parseFraction reads "1/3"; anything else is zero (one third by default).

@@ -5,9 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 
+	"certeval/i18n"
 	"certeval/jury"
 	"certeval/storage"
 )
@@ -95,5 +97,25 @@ func TestCandidatesImportPreviewGoodFile(t *testing.T) {
 	}
 	if !onScreen(u.win, "3 candidat(s)") || !containing(u.win, "E3   Abadie Zoé") {
 		t.Fatalf("the list does not show the candidates: %q", screen(u.win))
+	}
+}
+
+func TestDurationText(t *testing.T) {
+	third := []jury.Accommodation{{Kind: jury.AidExtraTime}}
+	tests := []struct {
+		base time.Duration
+		accs []jury.Accommodation
+		want string
+	}{
+		{2 * time.Hour, third, "2 h, soit 2 h 40 avec l'aménagement"},
+		{3 * time.Hour, third, "3 h, soit 4 h avec l'aménagement"},
+		{90 * time.Minute, nil, "1 h 30, soit 1 h 30 avec l'aménagement"},
+		{0, third, "les modalités (MCC) ne fixent pas de durée"},
+	}
+	i18n.SetLanguage("fr")
+	for _, tt := range tests {
+		if got := durationText(tt.base, tt.accs); got != tt.want {
+			t.Errorf("durationText(%v) = %q, want %q", tt.base, got, tt.want)
+		}
 	}
 }
