@@ -55,9 +55,19 @@ func (b *builder) override(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Candidates short of attendance are not the jury's to raise: their
+	// milestones, not their work, kept them from passing.
+	cred := SampleCredential()
+	absent := make(map[string]bool)
+	for i, c := range b.cands {
+		if ok, _ := cred.Eligible(milestones(i)); !ok {
+			absent[c.ID] = true
+		}
+	}
 	best, bestMark := "", -1.0
 	for id, p := range props {
-		if p.Outcome == jury.OutcomeNotPassed && p.HasMark && p.Mark > bestMark {
+		if p.Outcome == jury.OutcomeNotPassed && p.HasMark && p.Mark > bestMark &&
+			!absent[id] {
 			best, bestMark = id, p.Mark
 		}
 	}
