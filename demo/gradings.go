@@ -81,13 +81,15 @@ func (b *builder) work(ctx context.Context, sub int64, i int) error {
 	if b.opt.Candidates > 200 {
 		return nil
 	}
-	at := time.Date(2026, 10, 15, 18, 0, 0, 0, time.UTC).Add(time.Duration(i) * 13 * time.Minute)
+	at := time.Date(2026, 10, 15, 18, 0, 0, 0, time.UTC)
+	at = at.Add(time.Duration(i) * 13 * time.Minute)
 	files := []struct{ name, text string }{
-		{"scenario-module-hybride.md", fmt.Sprintf("# Scénario du module hybride (candidat·e %d)\n\n"+
-			"1. Classe virtuelle d'accueil (1 h, synchrone)\n"+
-			"2. Capsule vidéo sous-titrée et quiz (2 h, asynchrone)\n"+
-			"3. Atelier en présence : étude de cas (3 h)\n"+
-			"4. Forum de co-analyse et évaluation finale (1 h)\n", i+1)},
+		{"scenario-module-hybride.md", fmt.Sprintf(
+			"# Scénario du module hybride (candidat·e %d)\n\n"+
+				"1. Classe virtuelle d'accueil (1 h, synchrone)\n"+
+				"2. Capsule vidéo sous-titrée et quiz (2 h, asynchrone)\n"+
+				"3. Atelier en présence : étude de cas (3 h)\n"+
+				"4. Forum de co-analyse et évaluation finale (1 h)\n", i+1)},
 		{"note-reflexive.txt", "Mes choix de conception s'appuient sur l'analyse du public " +
 			"et sur les règles d'accessibilité (RGAA) appliquées à chaque ressource.\n"},
 	}
