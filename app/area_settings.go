@@ -22,6 +22,7 @@ type settingsArea struct {
 	saved    *widget.Label
 	path     *widget.Label
 	summary  *overview
+	keys     *keysSection
 	box      fyne.CanvasObject
 }
 
@@ -53,9 +54,10 @@ func newSettingsArea(e *env) area {
 	title := widget.NewLabelWithStyle(i18n.T("app.area.settings"), fyne.TextAlignLeading,
 		fyne.TextStyle{Bold: true})
 	a.summary = newOverview(e, "app.summary.heading", "app.summary.about")
+	a.keys = newKeysSection(e)
 	a.box = container.NewVScroll(container.NewVBox(title,
 		wrapped(i18n.T("app.area.settings.about")), form, widget.NewSeparator(),
-		a.summary.body))
+		a.keys.box, widget.NewSeparator(), a.summary.body))
 	return a
 }
 
@@ -70,6 +72,7 @@ func (a *settingsArea) Refresh() {
 	a.actor.SetText(actorName(a.env.shell.app.Preferences()))
 	a.path.SetText(a.env.store.Path())
 	a.saved.SetText("")
+	a.keys.Refresh()
 	a.summary.Refresh()
 }
 

@@ -234,6 +234,23 @@ func Load(path string, passphrase []byte) (*Identity, error) {
 	return f.open(passphrase)
 }
 
+// Certificates reads the certificates of a key file, the signer's first.
+// They are stored in clear, so exporting them needs no passphrase; the
+// file's structure and checksum are checked all the same.
+func Certificates(path string) ([]*x509.Certificate, error) {
+	f, err := readKeyFile(path)
+	if err != nil {
+		return nil, err
+	}
+	certs := make([]*x509.Certificate, len(f.Certificates))
+	for i, raw := range f.Certificates {
+		if certs[i], err = x509.ParseCertificate(raw); err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrDamagedKey, path, err)
+		}
+	}
+	return certs, nil
+}
+
 // readKeyFile reads and checks the structure of a key file.
 func readKeyFile(path string) (*keyFile, error) {
 	fh, err := os.Open(path)

@@ -328,3 +328,23 @@ func TestNewIdentitySubject(t *testing.T) {
 		})
 	}
 }
+
+func TestCertificatesNeedNoPassphrase(t *testing.T) {
+	id := MustIdentity(t, "Jeanne Martin")
+	path := filepath.Join(t.TempDir(), "jeanne.key")
+	if err := id.SaveWithParams(path, []byte("une phrase longue"), fastParams); err != nil {
+		t.Fatal(err)
+	}
+	certs, err := seal.Certificates(path)
+	if err != nil || len(certs) != 1 || !certs[0].Equal(id.Certificate) {
+		t.Fatalf("Certificates = %v, %v", certs, err)
+	}
+
+	b, _ := os.ReadFile(path)
+	b[len(b)/2] ^= 1
+	damaged := filepath.Join(t.TempDir(), "abime.key")
+	os.WriteFile(damaged, b, 0o600)
+	if _, err := seal.Certificates(damaged); !errors.Is(err, seal.ErrDamagedKey) {
+		t.Fatalf("damaged file: err = %v, want ErrDamagedKey", err)
+	}
+}
