@@ -62,8 +62,8 @@ func newGradingArea(e *env) area {
 	a.page = newSheetPage(a)
 	a.pageBox = container.NewStack(wrapped(i18n.T("desk.choose")))
 	bar := container.NewHBox(widget.NewLabel(i18n.T("desk.credential")), a.credSel,
-		widget.NewLabel(i18n.T("desk.expert")), a.expertSel,
-		widget.NewLabel(i18n.T("desk.filter")), a.filterSel, next)
+		widget.NewLabel(i18n.T("desk.expert")), wide(a.expertSel, 280),
+		widget.NewLabel(i18n.T("desk.filter")), wide(a.filterSel, 150), next)
 	left := container.NewBorder(a.count, nil, nil, nil, a.list)
 	split := container.NewHSplit(left, a.pageBox)
 	split.Offset = 0.28

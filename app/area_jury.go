@@ -87,7 +87,7 @@ func newJuryArea(e *env) area {
 	a.detail = wrapped("")
 
 	top := container.NewHBox(widget.NewLabel(i18n.T("deliberation.credential")),
-		a.credential, a.sitting)
+		a.credential, wide(a.sitting, 240))
 	a.box = container.NewBorder(
 		container.NewVBox(top, a.meetingForm(), a.status, a.toolbar(), a.filterBar()),
 		a.detail, nil, nil, a.newTable())
@@ -198,8 +198,15 @@ func (a *juryArea) filterBar() fyne.CanvasObject {
 	a.search.SetPlaceHolder(i18n.T("deliberation.filter.search"))
 	a.search.OnChanged = func(string) { a.applyFilter() }
 	return container.NewBorder(nil, nil,
-		container.NewHBox(widget.NewLabel(i18n.T("deliberation.filter.proposed")), a.outcome),
+		container.NewHBox(widget.NewLabel(i18n.T("deliberation.filter.proposed")),
+			wide(a.outcome, 300)),
 		nil, a.search)
+}
+
+// wide gives a select room for its longest option: Fyne sizes a select by
+// its placeholder, which truncates longer choices.
+func wide(s *widget.Select, width float32) fyne.CanvasObject {
+	return container.NewGridWrap(fyne.NewSize(width, s.MinSize().Height), s)
 }
 
 // juryOutcomeOption is how an outcome appears in a select.
