@@ -6,62 +6,29 @@ import (
 	"errors"
 	"fmt"
 
-	"golang.org/x/crypto/pkcs12"
+	pkcs12 "software.sslmate.com/src/go-pkcs12"
 )
 
 // ImportPKCS12 reads an institution's certificate and private key from a
 // PKCS#12 (.p12, .pfx) file. The key must be ECDSA P-256 or RSA of at least
 // 2048 bits; other certificates in the file become the identity's chain.
 //
-// Only the classic PKCS#12 encryption (3DES or RC2 with SHA-1) is read; a
-// file protected with AES (PBES2, the OpenSSL 3 default) is refused with
-// ErrPKCS12Format and must be exported again with "openssl pkcs12 -export
-// -legacy" or "-keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-3DES -macalg sha1".
+// Both the classic encryption (3DES or RC2 with SHA-1) and the modern one
+// (PBES2 with AES, the OpenSSL 3 default) are read, through
+// software.sslmate.com/src/go-pkcs12.
 func ImportPKCS12(data []byte, password string) (*Identity, error) {
-	blocks, err := pkcs12.ToPEM(data, password)
+	key, leaf, chain, err := pkcs12.DecodeChain(data, password)
 	if errors.Is(err, pkcs12.ErrIncorrectPassword) {
 		return nil, ErrPKCS12Password
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrPKCS12Format, err)
 	}
-
-	// Sort the bags into one private key and the certificates.
-	var signer crypto.Signer
-	var certs []*x509.Certificate
-	for _, b := range blocks {
-		switch b.Type {
-		case "PRIVATE KEY":
-			if signer != nil {
-				return nil, fmt.Errorf("%w: more than one private key", ErrPKCS12Format)
-			}
-			if signer, err = parseBagKey(b.Bytes); err != nil {
-				return nil, err
-			}
-		case "CERTIFICATE":
-			c, err := x509.ParseCertificate(b.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("%w: certificate: %v", ErrPKCS12Format, err)
-			}
-			certs = append(certs, c)
-		}
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("%w: private key is neither ECDSA nor RSA", ErrUnsupportedKey)
 	}
-	if signer == nil {
-		return nil, fmt.Errorf("%w: no private key", ErrPKCS12Format)
-	}
-	return identityFromParts(signer, certs)
-}
-
-// parseBagKey parses a key as pkcs12.ToPEM gives it: PKCS#1 for RSA,
-// SEC 1 for ECDSA.
-func parseBagKey(der []byte) (crypto.Signer, error) {
-	if k, err := x509.ParseECPrivateKey(der); err == nil {
-		return k, nil
-	}
-	if k, err := x509.ParsePKCS1PrivateKey(der); err == nil {
-		return k, nil
-	}
-	return nil, fmt.Errorf("%w: private key is neither ECDSA nor RSA", ErrUnsupportedKey)
+	return identityFromParts(signer, append([]*x509.Certificate{leaf}, chain...))
 }
 
 // identityFromParts finds the certificate that matches signer and orders
