@@ -138,10 +138,15 @@ type env struct {
 // fail shows sentence to the user and logs op with err.
 func (e *env) fail(op, sentence string, err error) { e.shell.fail(op, sentence, err) }
 
+// spawn starts background work. The tests replace it to run the work at
+// once: Fyne's test driver has no UI thread, so fyne.Do runs a callback on
+// the goroutine that calls it, which would race with the test's own.
+var spawn = func(f func()) { go f() }
+
 // background runs work off the UI thread; the function it returns, if
 // any, runs on the UI thread unless the workspace was closed meanwhile.
 func (e *env) background(work func(ctx context.Context) func()) {
-	go func() {
+	spawn(func() {
 		done := work(e.ctx)
 		if done == nil || e.ctx.Err() != nil {
 			return
@@ -151,7 +156,7 @@ func (e *env) background(work func(ctx context.Context) func()) {
 				done()
 			}
 		})
-	}()
+	})
 }
 
 // setLanguage switches the whole window to lang ("fr" or "en").

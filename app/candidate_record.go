@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,7 +14,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"certeval/i18n"
@@ -458,23 +456,7 @@ func (r *recordView) writeExport(dst string) {
 
 // chooseMilestonesFile asks for a milestones CSV file and previews it.
 func (a *candidatesArea) chooseMilestonesFile() {
-	if a.cred == nil {
-		return
-	}
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil || rc == nil {
-			return
-		}
-		defer rc.Close()
-		data, err := io.ReadAll(rc)
-		if err != nil {
-			a.env.fail("read milestones file", i18n.T("enrolment.err.file"), err)
-			return
-		}
-		a.previewMilestones(rc.URI().Name(), data)
-	}, a.env.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".txt"}))
-	d.Show()
+	a.openCSV("read milestones file", a.previewMilestones)
 }
 
 // milestoneLineRow is one row of a milestones preview.

@@ -77,6 +77,12 @@ func randomSeed() int64 {
 
 // chooseImportFile asks for a CSV file and previews it.
 func (a *candidatesArea) chooseImportFile() {
+	a.openCSV("read candidates file", a.previewFile)
+}
+
+// openCSV asks for a CSV file of the selected credential and hands its
+// name and bytes to then; op names the step in the log.
+func (a *candidatesArea) openCSV(op string, then func(name string, data []byte)) {
 	if a.cred == nil {
 		return
 	}
@@ -87,10 +93,10 @@ func (a *candidatesArea) chooseImportFile() {
 		defer r.Close()
 		data, err := io.ReadAll(r)
 		if err != nil {
-			a.env.fail("read candidates file", i18n.T("enrolment.err.file"), err)
+			a.env.fail(op, i18n.T("enrolment.err.file"), err)
 			return
 		}
-		a.previewFile(r.URI().Name(), data)
+		then(r.URI().Name(), data)
 	}, a.env.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".txt"}))
 	d.Show()
