@@ -95,10 +95,7 @@ func (a *candidatesArea) Refresh() {
 				return
 			}
 			a.refs = refs
-			opts := make([]string, len(refs))
-			for i, r := range refs {
-				opts[i] = r.Code + " — " + r.Title
-			}
+			opts := credentialLabels(refs)
 			a.creds.Options = opts
 			a.creds.Refresh()
 			if a.creds.SelectedIndex() < 0 && len(opts) > 0 {

@@ -79,13 +79,27 @@ func (a *credentialsArea) Refresh() {
 	})
 }
 
+// credentialLabels names each credential in a select: "CODE — title".
+func credentialLabels(refs []cstorage.CredentialRef) []string {
+	out := make([]string, len(refs))
+	for i, r := range refs {
+		out[i] = r.Code + " — " + r.Title
+	}
+	return out
+}
+
+// credentialCodes lists the credentials' codes, in order.
+func credentialCodes(refs []cstorage.CredentialRef) []string {
+	out := make([]string, len(refs))
+	for i, r := range refs {
+		out[i] = r.Code
+	}
+	return out
+}
+
 func (a *credentialsArea) showList(refs []cstorage.CredentialRef) {
 	a.refs = refs
-	opts := make([]string, len(refs))
-	for i, r := range refs {
-		opts[i] = r.Code + " — " + r.Title
-	}
-	a.list.Options = opts
+	a.list.Options = credentialLabels(refs)
 	a.list.Refresh()
 
 	// On first showing, open the first credential rather than an empty form.

@@ -102,10 +102,7 @@ func (a *gradingArea) Refresh() {
 		a.env.fail("list credentials", i18n.T("desk.err.read"), err)
 		return
 	}
-	var codes []string
-	for _, r := range refs {
-		codes = append(codes, r.Code)
-	}
+	codes := credentialCodes(refs)
 	keep := a.credSel.Selected
 	a.credSel.SetOptions(codes)
 	switch {

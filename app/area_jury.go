@@ -113,10 +113,7 @@ func (a *juryArea) Refresh() {
 		if err != nil {
 			return func() { a.fail("list credentials", err) }
 		}
-		codes := make([]string, 0, len(refs))
-		for _, r := range refs {
-			codes = append(codes, r.Code)
-		}
+		codes := credentialCodes(refs)
 		if code == "" && len(codes) > 0 {
 			code = codes[0]
 		}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -349,7 +348,7 @@ func milestoneText(m jury.Milestone) string {
 }
 
 func hoursText(h float64) string {
-	return strings.Replace(fmt.Sprintf("%g", h), ".", ",", 1)
+	return i18n.Number(h, -1)
 }
 
 // readMilestones returns the milestones as on screen, or the first date that does

@@ -602,11 +602,7 @@ func numberText(v float64) string {
 	if v == 0 {
 		return ""
 	}
-	s := strconv.FormatFloat(v, 'f', -1, 64)
-	if i18n.Language() == "fr" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
+	return i18n.Number(v, -1)
 }
 
 func intText(v int) string {

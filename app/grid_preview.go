@@ -2,8 +2,6 @@ package app
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -97,11 +95,7 @@ func previewLines(g *rubric.Grid) []previewLine {
 // gridNumber writes x with the fewest decimals, with a decimal comma in
 // French.
 func gridNumber(x float64) string {
-	s := strconv.FormatFloat(x, 'f', -1, 64)
-	if i18n.Language() == "fr" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
+	return i18n.Number(x, -1)
 }
 
 // fillPreview puts the candidate's view of g in box.

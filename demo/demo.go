@@ -172,7 +172,7 @@ func (b *builder) candidates(ctx context.Context) error {
 // milestones validates every milestone but for two candidates who missed
 // the mandatory workshop.
 func milestones(i int) []jury.Milestone {
-	plan := SampleCredential().Milestones
+	plan := sampleCredential().Milestones
 	day := time.Date(2026, 9, 8, 0, 0, 0, 0, time.UTC)
 	out := make([]jury.Milestone, len(plan))
 	for j, m := range plan {

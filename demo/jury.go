@@ -11,8 +11,8 @@ import (
 // continuing-education representative, so the quorum of three is met.
 func meeting(sitting int, date time.Time) jury.Meeting {
 	m := jury.Meeting{Sitting: sitting, Date: date, Place: "Grenoble, bâtiment Stendhal, " +
-		"salle du conseil, et en visioconférence", Quorum: SampleCredential().MCC.Quorum}
-	for _, mb := range SampleCredential().MCC.Jury {
+		"salle du conseil, et en visioconférence", Quorum: sampleCredential().MCC.Quorum}
+	for _, mb := range sampleCredential().MCC.Jury {
 		m.Members = append(m.Members, jury.MeetingMember{Member: mb,
 			Present: mb.Role != "représentante du service de formation continue"})
 	}
@@ -57,10 +57,9 @@ func (b *builder) override(ctx context.Context) error {
 	}
 	// Candidates short of attendance are not the jury's to raise: their
 	// milestones, not their work, kept them from passing.
-	cred := SampleCredential()
 	absent := make(map[string]bool)
 	for i, c := range b.cands {
-		if ok, _ := cred.Eligible(milestones(i)); !ok {
+		if ok, _ := b.cred.Eligible(milestones(i)); !ok {
 			absent[c.ID] = true
 		}
 	}

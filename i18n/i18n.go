@@ -176,12 +176,19 @@ func Missing() map[string][]string {
 // Number writes x with at most decimals digits after the decimal mark,
 // trailing zeros dropped, in the current language: a comma in French
 // ("12,5"), a point in English ("12.5").
+// A negative decimals writes x exactly, with as few digits as it needs.
 func Number(x float64, decimals int) string {
+	return NumberIn(Language(), x, decimals)
+}
+
+// NumberIn writes x as Number does, in lang rather than the current
+// language: documents and exports have their own language.
+func NumberIn(lang string, x float64, decimals int) string {
 	s := strconv.FormatFloat(x, 'f', decimals, 64)
 	if strings.Contains(s, ".") {
 		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	}
-	if Language() == "fr" {
+	if Normalize(lang) == "fr" {
 		s = strings.Replace(s, ".", ",", 1)
 	}
 	return s

@@ -79,11 +79,7 @@ func mark(lang string, dec jury.Decision) string {
 	if !dec.Proposed.HasMark {
 		return ""
 	}
-	v := strconv.FormatFloat(dec.Proposed.Mark, 'f', -1, 64)
-	if lang == "fr" {
-		v = strings.Replace(v, ".", ",", 1)
-	}
-	return v + " / 20"
+	return i18n.NumberIn(lang, dec.Proposed.Mark, -1) + " / 20"
 }
 
 // rules sums up the assessment rules the jury applied: the evaluation,

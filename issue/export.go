@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"certeval/i18n"
 )
 
 // Results is the plain input of the results exports: one credential's
@@ -107,7 +107,7 @@ func ResultsCSV(r Results) ([]byte, error) {
 		for i, c := range cells {
 			rec[i] = Neutralize(c.Text)
 			if c.IsNum {
-				rec[i] = strings.Replace(strconv.FormatFloat(c.Num, 'f', -1, 64), ".", ",", 1)
+				rec[i] = i18n.NumberIn("fr", c.Num, -1) // the French CSV convention
 			}
 		}
 		if err := w.Write(rec); err != nil {

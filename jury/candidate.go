@@ -190,11 +190,7 @@ func t(key string, args ...any) string {
 
 // hoursText writes a number of hours with a decimal comma in French.
 func hoursText(h float64) string {
-	s := strconv.FormatFloat(h, 'f', -1, 64)
-	if i18n.Language() == "fr" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
+	return i18n.Number(h, -1)
 }
 
 // checkID returns what is wrong with an identifier, or "".

@@ -3,7 +3,6 @@ package jury
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"certeval/i18n"
@@ -283,9 +282,5 @@ func validMeasure(m LatenessMeasure) bool {
 // markText writes a number of points exactly, with a decimal comma in
 // French ("12,5") and a point in English ("12.5").
 func markText(v float64) string {
-	s := strconv.FormatFloat(v, 'f', -1, 64)
-	if i18n.Language() == "fr" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
+	return i18n.Number(v, -1)
 }

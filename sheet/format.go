@@ -6,7 +6,6 @@ import (
 	"image"
 	_ "image/jpeg" // header images may be JPEG
 	_ "image/png"  // header images are usually PNG
-	"strconv"
 	"strings"
 	"time"
 
@@ -50,11 +49,7 @@ func formatDateTime(lang string, t time.Time) string {
 // formatNumber writes a number with the decimal separator of lang and no
 // useless trailing zeros.
 func formatNumber(lang string, v float64) string {
-	s := strconv.FormatFloat(v, 'f', -1, 64)
-	if i18n.Normalize(lang) == "fr" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
+	return i18n.NumberIn(lang, v, -1)
 }
 
 // fullName writes given names then the family name in capitals, the
