@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/pem"
 	"errors"
 	"os"
 	"path/filepath"
@@ -359,12 +358,7 @@ func (k *keysSection) exportCert(key, path string) {
 		k.env.fail("export certificate", seal.Explain(err), err)
 		return
 	}
-	var out []byte
-	for _, c := range certs {
-		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE",
-			Bytes: c.Raw})...)
-	}
-	if err := os.WriteFile(path, out, 0o644); err != nil {
+	if err := os.WriteFile(path, seal.CertificatesPEM(certs), 0o644); err != nil {
 		k.env.fail("export certificate", i18n.T("keys.app.error.write", path), err)
 		return
 	}

@@ -193,8 +193,13 @@ func SubjectOf(cert *x509.Certificate) Subject {
 
 // CertificatePEM returns the identity's certificate, then its chain, in PEM.
 func (id *Identity) CertificatePEM() []byte {
-	out := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: id.Certificate.Raw})
-	for _, c := range id.Chain {
+	return CertificatesPEM(append([]*x509.Certificate{id.Certificate}, id.Chain...))
+}
+
+// CertificatesPEM encodes certificates in PEM, one block each, in order.
+func CertificatesPEM(certs []*x509.Certificate) []byte {
+	var out []byte
+	for _, c := range certs {
 		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
 	}
 	return out

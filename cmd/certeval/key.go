@@ -155,7 +155,7 @@ func runKeyExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s", i18n.T("keys.cli.key", path, seal.Explain(err)))
 	}
-	if err := os.WriteFile(out, certsPEM(certs), 0o644); err != nil {
+	if err := os.WriteFile(out, seal.CertificatesPEM(certs), 0o644); err != nil {
 		return fmt.Errorf("%s", i18n.T("keys.cli.write", out, err))
 	}
 	e.printf("%s\t%s\n%s\n", seal.KeyID(certs[0]), subjectLine(certs[0]),
@@ -238,16 +238,6 @@ func refuseExisting(path string) error {
 		return fmt.Errorf("%s", i18n.T("keys.cli.exists", path))
 	}
 	return nil
-}
-
-// certsPEM encodes certificates as PEM, the signer's first.
-func certsPEM(certs []*x509.Certificate) []byte {
-	var out []byte
-	for _, c := range certs {
-		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE",
-			Bytes: c.Raw})...)
-	}
-	return out
 }
 
 // firstCertificate parses the first certificate of a PEM text.
