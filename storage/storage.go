@@ -29,6 +29,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -178,7 +179,10 @@ type migration struct {
 	sql     string
 }
 
-func migrations() []migration {
+// migrations are the embedded schema steps, read once, in order.
+var migrations = sync.OnceValue(readMigrations)
+
+func readMigrations() []migration {
 	entries, err := fs.ReadDir(migrationFS, "migrations")
 	if err != nil {
 		panic("storage: embedded migrations missing")
