@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -45,12 +46,13 @@ type Badge struct {
 func BadgeCredential(b Badge) ([]byte, error) {
 	issuerID := b.IssuerID
 	if issuerID == "" {
-		issuerID = "urn:certeval:issuer:" + strings.ToLower(b.IssuerName)
+		issuerID = "urn:certeval:issuer:" + url.PathEscape(strings.ToLower(b.IssuerName))
 	}
 	achievement := map[string]any{
-		"id":              "urn:certeval:achievement:" + b.Credential,
+		"id":              "urn:certeval:achievement:" + url.PathEscape(b.Credential),
 		"type":            []string{"Achievement"},
 		"achievementType": "MicroCredential",
+		"humanCode":       b.Credential,
 		"name":            b.Title,
 		"description":     badgeDescription(b),
 		"criteria":        map[string]any{"narrative": b.Criteria},
@@ -74,7 +76,7 @@ func BadgeCredential(b Badge) ([]byte, error) {
 	}
 	vc := map[string]any{
 		"@context":  badgeContext,
-		"id":        "urn:certeval:credential:" + b.ID,
+		"id":        "urn:certeval:credential:" + url.PathEscape(b.ID),
 		"type":      badgeType,
 		"issuer":    map[string]any{"id": issuerID, "type": []string{"Profile"}, "name": b.IssuerName},
 		"validFrom": b.ValidFrom.UTC().Format(time.RFC3339),
@@ -85,11 +87,14 @@ func BadgeCredential(b Badge) ([]byte, error) {
 			"achievement": achievement,
 			"result":      []map[string]any{result},
 		},
+		"credentialSchema": []map[string]any{{"id": OfficialBadgeSchema,
+			"type": "1EdTechJsonSchemaValidator2019"}},
 	}
 	return json.Marshal(vc)
 }
 
-// badgeDescription adds the workload to the credential's description.
+// badgeDescription adds the workload to the credential's description; with
+// neither, the title stands in, the specification requiring a description.
 func badgeDescription(b Badge) string {
 	d := strings.TrimSpace(b.Description)
 	if b.Hours > 0 {
@@ -97,10 +102,16 @@ func badgeDescription(b Badge) string {
 		if b.ECTS > 0 {
 			w += fmt.Sprintf(", %g ECTS", b.ECTS)
 		}
+		if d != "" && !strings.HasSuffix(d, ".") {
+			d += "."
+		}
 		if d != "" {
 			d += " "
 		}
 		d += w + "."
+	}
+	if d == "" {
+		d = b.Title
 	}
 	return d
 }
@@ -122,7 +133,8 @@ func subjectIdentifier(b Badge) map[string]any {
 
 // SignBadge returns b as a VC-JWT: the credential JSON signed ES256 by id,
 // with the claims "iss", "jti" and "nbf" that VC-JWT readers expect beside
-// the credential's own fields.
+// the credential's own fields. A credential that CheckBadge refuses is not
+// signed.
 func SignBadge(id *seal.Identity, b Badge) (string, error) {
 	if b.IssuerID == "" {
 		b.IssuerID = "urn:certeval:key:" + seal.KeyID(id.Certificate)
@@ -141,6 +153,9 @@ func SignBadge(id *seal.Identity, b Badge) (string, error) {
 	body, err := json.Marshal(claims)
 	if err != nil {
 		return "", fmt.Errorf("write badge: %w", err)
+	}
+	if err := CheckBadge(body); err != nil {
+		return "", fmt.Errorf("write badge %s: %w", b.ID, err)
 	}
 	return seal.SignJWT(id, map[string]any{"typ": "vc+jwt"}, body)
 }

@@ -124,3 +124,21 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkSignBadge writes, checks against the Open Badges schema and
+// signs one learner's badge.
+func BenchmarkSignBadge(b *testing.B) {
+	id, err := seal.NewIdentity(seal.Subject{Name: "Université de Lorraine"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	badge := Badge{ID: "CE-2026-AAAA-BBBB", IssuerName: "Université de Lorraine",
+		ValidFrom: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC), Email: "lea@example.org",
+		Credential: "MC-HYB", Title: "Formation hybride", Description: "Scénariser",
+		Criteria: "Production écrite", EQFLevel: 6, Hours: 20, ECTS: 2, Outcome: "Passed"}
+	for b.Loop() {
+		if _, err := SignBadge(id, badge); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -120,9 +120,8 @@ func TestResultsXLSX(t *testing.T) {
 	}
 }
 
-// TestBadge checks the fields Open Badges 3.0 requires of an
-// OpenBadgeCredential, by hand: no JSON schema validator is in the
-// module's dependencies.
+// TestBadge checks what a signed badge says: its header, and the values of
+// the fields Open Badges 3.0 requires (their form is the schema tests').
 func TestBadge(t *testing.T) {
 	id, err := seal.NewIdentity(seal.Subject{Name: "Université de Lorraine"})
 	if err != nil {

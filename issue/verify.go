@@ -205,6 +205,11 @@ func (v *Verifier) jwt(ctx context.Context, name string, data []byte) Result {
 		r.Reason = seal.Explain(seal.ErrMalformedPayload)
 		return r
 	}
+	if err := CheckBadge(tok.Claims); err != nil {
+		r.Reason = i18n.T("issue.verify.notbadge",
+			strings.TrimPrefix(err.Error(), ErrNotBadge.Error()+": "))
+		return r
+	}
 	r.Authentic = true
 	r.Signer = signerName(seal.SubjectOf(tok.Signer))
 	r.SignedAt = time.Unix(claims.NBF, 0).UTC()

@@ -197,3 +197,40 @@ func TestVerifyNeedsTrust(t *testing.T) {
 		t.Fatalf("one missing: exit %d, out %q", code, out)
 	}
 }
+
+// TestVerifyBadge accepts a signed Open Badge and refuses a token signed
+// by the same key that is not one.
+func TestVerifyBadge(t *testing.T) {
+	f := newVerifyFixture(t)
+	good, err := issue.SignBadge(f.id, issue.Badge{ID: "CE-2026-AAAA-BBBB",
+		IssuerName: "Université de Lorraine", ValidFrom: time.Now(),
+		Email: "lea.martin@example.org", Credential: "MC-HYB",
+		Title: "Concevoir une formation hybride", Criteria: "Production écrite",
+		Outcome: "Passed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := seal.SignJWT(f.id, map[string]any{"typ": "vc+jwt"},
+		[]byte(`{"id":"urn:certeval:credential:CE-2026-AAAA-BBBB","nbf":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, token string
+		code        int
+		want        string
+	}{
+		{"badge", good, 0, "authentique — signé par Claire Dubois"},
+		{"not a badge", other, 1, "pas un badge Open Badges 3.0 conforme (/: missing properties"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := f.write(t, strings.ReplaceAll(tt.name, " ", "-")+".jwt", []byte(tt.token))
+			code, out, errs := runGridCLI("verify", "--trust", f.trust, p)
+			if code != tt.code || !strings.Contains(out, tt.want) {
+				t.Fatalf("exit %d (want %d), out %q, err %q; want %q", code, tt.code, out,
+					errs, tt.want)
+			}
+		})
+	}
+}
