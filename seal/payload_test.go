@@ -1,8 +1,17 @@
 package seal_test
 
 import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/asn1"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"math/big"
 	"regexp"
 	"strings"
 	"testing"
@@ -160,6 +169,11 @@ func TestVerifyJWTRefuses(t *testing.T) {
 	p := strings.Split(token, ".")
 	enc := base64.RawURLEncoding.EncodeToString
 	kid := seal.KeyID(id.Certificate)
+	other := MustIdentity(t, "Intrus")
+	otherJWK, err := seal.PublicJWK(other.Certificate)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name  string
@@ -175,6 +189,11 @@ func TestVerifyJWTRefuses(t *testing.T) {
 			p[1] + "." + p[2],
 			seal.ErrUnknownKey},
 		{"two parts", p[0] + "." + p[1], seal.ErrMalformedPayload},
+		{"header names another key", resign(t, id, map[string]any{"alg": "ES256",
+			"kid": kid, "jwk": otherJWK}, p[1]), seal.ErrBadSignature},
+		{"header names another certificate", resign(t, id, map[string]any{"alg": "ES256",
+			"kid": kid, "x5c": []string{base64.StdEncoding.EncodeToString(other.Certificate.Raw)}},
+			p[1]), seal.ErrBadSignature},
 		{"header not JSON", enc([]byte("{")) + "." + p[1] + "." + p[2], seal.ErrMalformedPayload},
 	}
 	for _, tt := range tests {
@@ -191,6 +210,81 @@ func TestVerifyJWTRefuses(t *testing.T) {
 	}
 	if _, err := seal.SignJWT(id, nil, []byte(`[1]`)); !errors.Is(err, seal.ErrMalformedPayload) {
 		t.Fatalf("SignJWT accepted claims that are not an object: %v", err)
+	}
+}
+
+// resign signs header and the encoded claims with id's key, as a forger
+// holding that key but writing the header himself would.
+func resign(t *testing.T, id *seal.Identity, header map[string]any, claims string) string {
+	t.Helper()
+	hb, err := json.Marshal(header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed := base64.RawURLEncoding.EncodeToString(hb) + "." + claims
+	digest := sha256.Sum256([]byte(signed))
+	der, err := id.Signer.Sign(rand.Reader, digest[:], crypto.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs struct{ R, S *big.Int }
+	if _, err := asn1.Unmarshal(der, &rs); err != nil {
+		t.Fatal(err)
+	}
+	raw := make([]byte, 64)
+	rs.R.FillBytes(raw[:32])
+	rs.S.FillBytes(raw[32:])
+	return signed + "." + base64.RawURLEncoding.EncodeToString(raw)
+}
+
+// TestJWTCheckedWithoutCerteval verifies a token as any VC-JWT reader
+// would, with the standard library only: the key from the header's JWK,
+// the signer's name from its certificate chain.
+func TestJWTCheckedWithoutCerteval(t *testing.T) {
+	id := MustIdentity(t, "Jeanne Martin")
+	token, err := seal.SignJWT(id, map[string]any{"typ": "vc+jwt"}, []byte(`{"sub":"a"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := strings.Split(token, ".")
+	hb, err := base64.RawURLEncoding.DecodeString(p[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h struct {
+		Alg string            `json:"alg"`
+		JWK map[string]string `json:"jwk"`
+		X5C []string          `json:"x5c"`
+	}
+	if err := json.Unmarshal(hb, &h); err != nil {
+		t.Fatal(err)
+	}
+	if h.Alg != "ES256" || h.JWK["kty"] != "EC" || h.JWK["crv"] != "P-256" {
+		t.Fatalf("header %s", hb)
+	}
+	x, _ := base64.RawURLEncoding.DecodeString(h.JWK["x"])
+	y, _ := base64.RawURLEncoding.DecodeString(h.JWK["y"])
+	pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(),
+		append(append([]byte{4}, x...), y...))
+	if err != nil {
+		t.Fatalf("JWK: %v", err)
+	}
+	sig, _ := base64.RawURLEncoding.DecodeString(p[2])
+	digest := sha256.Sum256([]byte(p[0] + "." + p[1]))
+	if len(sig) != 64 || !ecdsa.Verify(pub, digest[:], new(big.Int).SetBytes(sig[:32]),
+		new(big.Int).SetBytes(sig[32:])) {
+		t.Fatal("signature does not verify with the header's key")
+	}
+	if len(h.X5C) == 0 {
+		t.Fatal("no certificate in the header")
+	}
+	der, _ := base64.StdEncoding.DecodeString(h.X5C[0])
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cert.Subject.CommonName != "Jeanne Martin" || !cert.PublicKey.(*ecdsa.PublicKey).Equal(pub) {
+		t.Fatalf("certificate %v does not name the signer's key", cert.Subject)
 	}
 }
 
