@@ -95,7 +95,9 @@ type attack struct {
 }
 
 // TestVerifyPDFAttacks writes the attack corpus to testdata/attacks and
-// checks that VerifyPDF refuses each document for the right reason.
+// checks that VerifyPDF refuses each document for the right reason, and
+// that pdfsig, where installed, does not call any of them valid and
+// totally signed.
 func TestVerifyPDFAttacks(t *testing.T) {
 	id := MustIdentity(t, "Jeanne Martin")
 	stranger := MustIdentity(t, "Mallory")
@@ -129,9 +131,21 @@ func TestVerifyPDFAttacks(t *testing.T) {
 			if r.Reason != seal.Explain(a.want) {
 				t.Fatalf("reason %q, want %q", r.Reason, seal.Explain(a.want))
 			}
+			// poppler must see the same damage; trust is not its question.
+			if a.want == seal.ErrUntrusted || !hasPdfsig {
+				return
+			}
+			out, _ := exec.Command("pdfsig", filepath.Join(dir, a.name+".pdf")).CombinedOutput()
+			if bytes.Contains(out, []byte("Signature is Valid.")) &&
+				bytes.Contains(out, []byte("Total document signed")) {
+				t.Fatalf("pdfsig accepts the forged document:\n%s", out)
+			}
 		})
 	}
 }
+
+// hasPdfsig tells whether poppler's pdfsig is installed.
+var hasPdfsig = func() bool { _, err := exec.LookPath("pdfsig"); return err == nil }()
 
 // attacks builds the corpus from an unsigned document and its signature.
 func attacks(t *testing.T, doc, signed []byte, id, stranger *seal.Identity) []attack {
