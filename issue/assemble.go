@@ -23,12 +23,21 @@ type sitting struct {
 	d          *jury.Deliberation
 	candidates map[string]jury.Candidate
 	issuedAt   time.Time
-	grid       *rubric.Grid // the grid version in force; nil without one
+	grid       *rubric.Grid // the grid version graded with; nil without one
 	// breakdown holds the points per criterion behind each mark.
 	breakdown storage.Breakdown
 	// evidence maps a competency's code to the learning outcomes the grid's
 	// criteria evidence for it; nil without a grid.
 	evidence map[string][]string
+}
+
+// gridFingerprint is the fingerprint of the grid the sitting was graded
+// with, or the one the assessment rules name when no work was graded.
+func (s *sitting) gridFingerprint() string {
+	if s.grid != nil {
+		return s.grid.Fingerprint()
+	}
+	return s.cred.MCC.Criteria.Fingerprint
 }
 
 // evidence reads from a grid which learning outcomes each competency's
@@ -129,7 +138,7 @@ func (s *sitting) rules(lang string) string {
 func (s *sitting) juryOf(lang string) sheet.Jury {
 	m := s.d.Meeting
 	j := sheet.Jury{Date: m.Date, Sitting: sittingLabel(lang, s.d.Sitting),
-		QuorumMet: m.QuorumMet(), GridFingerprint: s.cred.MCC.Criteria.Fingerprint,
+		QuorumMet: m.QuorumMet(), GridFingerprint: s.gridFingerprint(),
 		Quorum: i18n.In(lang, "issue.quorum", m.PresentCount(), len(m.Members)),
 		Rules:  s.rules(lang)}
 	for _, mm := range m.Members {

@@ -145,10 +145,18 @@ func loadSitting(ctx context.Context, s *storage.Store, code string,
 	if st.breakdown, err = s.Breakdown(ctx, code, d.Sitting); err != nil {
 		return nil, err
 	}
-	if g, _, err := s.Grid(ctx, code); err == nil {
-		st.grid, st.evidence = g, evidence(g)
-	} else if !errors.Is(err, storage.ErrNoGrid) {
-		return nil, err
+	// The grid is the version the sitting was graded with, not the
+	// credential's latest: a later version must not rewrite the minutes.
+	st.grid = st.breakdown.Grid
+	if st.grid == nil {
+		g, _, err := s.Grid(ctx, code)
+		if err != nil && !errors.Is(err, storage.ErrNoGrid) {
+			return nil, err
+		}
+		st.grid = g
+	}
+	if st.grid != nil {
+		st.evidence = evidence(st.grid)
 	}
 	for _, c := range cands {
 		c.Accommodations = nil // never needed here; belt and braces

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"certeval/issue"
+	"certeval/rubric"
 )
 
 func needTool(tb testing.TB, name string) {
@@ -200,4 +201,52 @@ func scanQR(t *testing.T, path string) string {
 		t.Fatalf("zbarimg found no code in %s: %v", path, err)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// TestMinutesNameTheGridGradedWith: a grid version added after the
+// deliberation does not change the fingerprint the minutes print.
+func TestMinutesNameTheGridGradedWith(t *testing.T) {
+	needTool(t, "pdftotext")
+	ctx := context.Background()
+	id := mustIdentity(t, "Claire Dubois")
+	s := mustWorkspace(t, id)
+	data, err := os.ReadFile("../rubric/testdata/grille-sae-formation-hybride.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g1, err := rubric.ParseJSON(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g2 := *g1
+	g2.Title += " (version 2)"
+	g2.Version = 2
+	v2, err := g2.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.DB().Exec(`INSERT INTO grids (credential_id, version, fingerprint, data,
+			frozen, created_at)
+		SELECT id, 2, ?, ?, 0, '2026-03-05T00:00:00Z' FROM credentials WHERE code = ?`,
+		g2.Fingerprint(), string(v2), testCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := issue.Sheets(ctx, s, id, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range sum.Files {
+		if !strings.HasPrefix(filepath.Base(f), "PV-") {
+			continue
+		}
+		text := outboundText(t, f)
+		if !strings.Contains(text, g1.Fingerprint()[:16]) ||
+			strings.Contains(text, g2.Fingerprint()[:16]) {
+			t.Fatalf("minutes name the wrong grid (want %s, not %s):\n%s",
+				g1.Fingerprint(), g2.Fingerprint(), text)
+		}
+		return
+	}
+	t.Fatal("no minutes issued")
 }

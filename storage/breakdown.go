@@ -18,6 +18,10 @@ type Breakdown struct {
 	// the mean of the experts' submitted gradings. Candidates with no
 	// graded work are absent.
 	Points map[string][]float64
+	// Grid is the grid version the sitting was graded with: the one most
+	// candidates' retained gradings used, the later version on a tie; nil
+	// when no work was graded.
+	Grid *rubric.Grid
 }
 
 // Breakdown returns the points per criterion of a sitting's graded work,
@@ -35,6 +39,7 @@ func (s *Store) Breakdown(ctx context.Context, credential string,
 		return Breakdown{}, err
 	}
 	b := Breakdown{Points: make(map[string][]float64)}
+	uses := make(map[*rubric.Grid]int)
 	for _, c := range jd.candidates {
 		used := c.retained()
 		if len(used) == 0 {
@@ -44,10 +49,16 @@ func (s *Store) Breakdown(ctx context.Context, credential string,
 		if grid == nil {
 			continue
 		}
-		if b.Criteria == nil {
-			b.Criteria = scoredLabels(grid)
-		}
 		b.Points[c.id] = meanPoints(grid, used)
+		uses[grid]++
+	}
+	for g, n := range uses {
+		if b.Grid == nil || n > uses[b.Grid] || n == uses[b.Grid] && g.Version > b.Grid.Version {
+			b.Grid = g
+		}
+	}
+	if b.Grid != nil {
+		b.Criteria = scoredLabels(b.Grid)
 	}
 	return b, nil
 }
