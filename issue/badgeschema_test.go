@@ -25,6 +25,24 @@ func sampleBadge() issue.Badge {
 		EQFLevel: 6, Hours: 20, ECTS: 2, Outcome: "Passed", Mark: "15.5/20"}
 }
 
+// signedBadge signs b with a new identity and returns the token verified.
+func signedBadge(t *testing.T, b issue.Badge) *seal.JWT {
+	t.Helper()
+	id, err := seal.NewIdentity(seal.Subject{Name: "Université de Lorraine"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := issue.SignBadge(id, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwt, err := seal.VerifyJWT(tok, seal.NewKeyring(id.Certificate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jwt
+}
+
 // badgeJSON returns the credential of b decoded, for a test to change.
 func badgeJSON(t *testing.T, b issue.Badge) map[string]any {
 	t.Helper()
@@ -195,21 +213,10 @@ func TestBadgeOfficialSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := seal.NewIdentity(seal.Subject{Name: "Université de Lorraine"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	noEmail := sampleBadge()
 	noEmail.Email = ""
 	for _, b := range []issue.Badge{sampleBadge(), noEmail} {
-		tok, err := issue.SignBadge(id, b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		jwt, err := seal.VerifyJWT(tok, seal.NewKeyring(id.Certificate))
-		if err != nil {
-			t.Fatal(err)
-		}
+		jwt := signedBadge(t, b)
 		claims, err := jsonschema.UnmarshalJSON(bytes.NewReader(jwt.Claims))
 		if err != nil {
 			t.Fatal(err)

@@ -7,12 +7,10 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"certeval/issue"
-	"certeval/seal"
 )
 
 func sampleResults() issue.Results {
@@ -123,23 +121,9 @@ func TestResultsXLSX(t *testing.T) {
 // TestBadge checks what a signed badge says: its header, and the values of
 // the fields Open Badges 3.0 requires (their form is the schema tests').
 func TestBadge(t *testing.T) {
-	id, err := seal.NewIdentity(seal.Subject{Name: "Université de Lorraine"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := issue.Badge{ID: "CE-2026-AAAA-BBBB", IssuerName: "Université de Lorraine",
-		ValidFrom: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC), Email: "Lea@Example.org",
-		Name: "Léa Martin", Credential: "MC-HYB", Title: "Formation hybride",
-		Description: "Scénariser un dispositif", Criteria: "Production écrite (SAE)",
-		EQFLevel: 6, Hours: 20, ECTS: 2, Outcome: "Passed"}
-	tok, err := issue.SignBadge(id, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jwt, err := seal.VerifyJWT(tok, seal.NewKeyring(id.Certificate))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := sampleBadge()
+	b.Mark = ""
+	jwt := signedBadge(t, b)
 	if jwt.Header["typ"] != "vc+jwt" || jwt.Header["alg"] != "ES256" {
 		t.Fatalf("header %v", jwt.Header)
 	}
