@@ -159,6 +159,21 @@ func (e *env) background(work func(ctx context.Context) func()) {
 	})
 }
 
+// withCredentials lists the workspace's credentials in the background and
+// hands them to show on the UI thread; a failed read is shown instead.
+func (e *env) withCredentials(show func(refs []storage.CredentialRef)) {
+	e.background(func(ctx context.Context) func() {
+		refs, err := e.store.Credentials(ctx)
+		return func() {
+			if err != nil {
+				e.fail("list credentials", i18n.T("enrolment.err.read"), err)
+				return
+			}
+			show(refs)
+		}
+	})
+}
+
 // setLanguage switches the whole window to lang ("fr" or "en").
 func (e *env) setLanguage(lang string) { e.shell.setLanguage(lang) }
 

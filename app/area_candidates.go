@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -87,23 +86,16 @@ func (a *candidatesArea) Content() fyne.CanvasObject { return a.box }
 
 // Refresh reads the credentials and the candidates again.
 func (a *candidatesArea) Refresh() {
-	a.env.background(func(ctx context.Context) func() {
-		refs, err := a.env.store.Credentials(ctx)
-		return func() {
-			if err != nil {
-				a.env.fail("list credentials", i18n.T("enrolment.err.read"), err)
-				return
-			}
-			a.refs = refs
-			opts := credentialLabels(refs)
-			a.creds.Options = opts
-			a.creds.Refresh()
-			if a.creds.SelectedIndex() < 0 && len(opts) > 0 {
-				a.creds.SetSelectedIndex(0) // picks and loads the first credential
-				return
-			}
-			a.reload()
+	a.env.withCredentials(func(refs []cstorage.CredentialRef) {
+		a.refs = refs
+		opts := credentialLabels(refs)
+		a.creds.Options = opts
+		a.creds.Refresh()
+		if a.creds.SelectedIndex() < 0 && len(opts) > 0 {
+			a.creds.SetSelectedIndex(0) // picks and loads the first credential
+			return
 		}
+		a.reload()
 	})
 }
 
@@ -308,7 +300,7 @@ func (a *candidatesArea) draw() {
 	}
 	a.env.shell.confirm(i18n.T("enrolment.cand.draw"), i18n.T("enrolment.cand.draw_confirm"),
 		i18n.T("enrolment.cand.draw"), func() {
-			d, err := a.env.store.DrawUniversities(a.env.ctx, a.cred.Code, randomSeed())
+			d, err := a.env.store.DrawUniversities(a.env.ctx, a.cred.Code, jury.RandomSeed())
 			a.done("draw universities", err)
 			if err == nil {
 				a.env.shell.tell(i18n.T("enrolment.cand.draw"),

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"io"
 	"strings"
@@ -67,16 +66,7 @@ func (a *credentialsArea) Content() fyne.CanvasObject { return a.box }
 
 // Refresh reads the list of credentials again.
 func (a *credentialsArea) Refresh() {
-	a.env.background(func(ctx context.Context) func() {
-		refs, err := a.env.store.Credentials(ctx)
-		return func() {
-			if err != nil {
-				a.env.fail("list credentials", i18n.T("enrolment.err.read"), err)
-				return
-			}
-			a.showList(refs)
-		}
-	})
+	a.env.withCredentials(a.showList)
 }
 
 // credentialLabels names each credential in a select: "CODE — title".

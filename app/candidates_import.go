@@ -2,8 +2,6 @@ package app
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -44,35 +42,11 @@ func previewCandidates(cred *jury.Credential, existing []string, file string,
 		return p
 	}
 	p.cands = cands
-	p.draw = drawMissing(cred, cands)
+	p.draw = cred.DrawMissing(cands)
 	if p.draw != nil {
 		p.draw.Apply(p.cands)
 	}
 	return p
-}
-
-// drawMissing draws a university for the candidates without one, or
-// returns nil when none is needed or possible.
-func drawMissing(cred *jury.Credential, cands []jury.Candidate) *jury.Draw {
-	var univs []string
-	for _, u := range cred.Participants {
-		univs = append(univs, u.Code)
-	}
-	needed := false
-	for _, c := range cands {
-		needed = needed || c.University == ""
-	}
-	if !needed || len(univs) == 0 {
-		return nil
-	}
-	d := jury.AssignUniversities(cands, univs, randomSeed())
-	return &d
-}
-
-func randomSeed() int64 {
-	var b [8]byte
-	rand.Read(b[:])
-	return int64(binary.BigEndian.Uint64(b[:]) >> 1)
 }
 
 // chooseImportFile asks for a CSV file and previews it.

@@ -126,12 +126,15 @@ func (f *credentialForm) settingsFields() []fyne.CanvasObject {
 		key string
 		get func(c *jury.Credential) *string
 	}{
-		{"enrolment.cred.participation", func(c *jury.Credential) *string { return &c.Participation }},
-		{"enrolment.cred.quality", func(c *jury.Credential) *string { return &c.QualityAssurance }},
+		{"enrolment.cred.participation",
+			func(c *jury.Credential) *string { return &c.Participation }},
+		{"enrolment.cred.quality",
+			func(c *jury.Credential) *string { return &c.QualityAssurance }},
 		{"enrolment.cred.supervision", func(c *jury.Credential) *string { return &c.Supervision }},
 		{"enrolment.cred.identity_check",
 			func(c *jury.Credential) *string { return &c.IdentityVerification }},
-		{"enrolment.cred.stackability", func(c *jury.Credential) *string { return &c.Stackability }},
+		{"enrolment.cred.stackability",
+			func(c *jury.Credential) *string { return &c.Stackability }},
 	} {
 		out = append(out, f.text(x.key, false, x.get)...)
 	}

@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"certeval/i18n"
 	"certeval/jury"
 	"certeval/seal"
 	"certeval/storage"
@@ -28,16 +27,7 @@ type documentsTest struct {
 
 func newDocumentsTest(t *testing.T) *documentsTest {
 	t.Helper()
-	app := test.NewTempApp(t)
-	i18n.SetLanguage("fr")
-	dir := t.TempDir()
-	s, err := storage.Open(filepath.Join(dir, "w.certeval"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	s.Actor = "Claire Dubois"
-	juryWorkspace(t, s)
+	app, s, dir := juryFixture(t)
 	key := juryKeyFile(t, dir)
 	closeJury(t, s, key)
 

@@ -31,8 +31,9 @@ type juryTest struct {
 	keyPath string
 }
 
-// newJuryTest builds the fixture and shows the area in a test window.
-func newJuryTest(t *testing.T) *juryTest {
+// juryFixture opens a test app, in French, and a workspace in a new folder
+// holding the jury fixture; it returns the folder too.
+func juryFixture(t *testing.T) (fyne.App, *storage.Store, string) {
 	t.Helper()
 	app := test.NewTempApp(t)
 	i18n.SetLanguage("fr")
@@ -44,7 +45,13 @@ func newJuryTest(t *testing.T) *juryTest {
 	t.Cleanup(func() { s.Close() })
 	s.Actor = "Claire Dubois"
 	juryWorkspace(t, s)
+	return app, s, dir
+}
 
+// newJuryTest builds the fixture and shows the area in a test window.
+func newJuryTest(t *testing.T) *juryTest {
+	t.Helper()
+	app, s, dir := juryFixture(t)
 	w := app.NewWindow("jury")
 	w.Resize(fyne.NewSize(1400, 900))
 	u := &ui{app: app, win: w}

@@ -44,6 +44,11 @@ type Badge struct {
 // the "creditsAvailable" field where ECTS are set; the learner is named by
 // a salted SHA-256 of the e-mail address (or of the name), never in clear.
 func BadgeCredential(b Badge) ([]byte, error) {
+	return json.Marshal(badgeDocument(b))
+}
+
+// badgeDocument is the credential of b, ready to marshal.
+func badgeDocument(b Badge) map[string]any {
 	issuerID := b.IssuerID
 	if issuerID == "" {
 		issuerID = "urn:certeval:issuer:" + url.PathEscape(strings.ToLower(b.IssuerName))
@@ -74,11 +79,12 @@ func BadgeCredential(b Badge) ([]byte, error) {
 	if b.Mark != "" {
 		result["value"] = b.Outcome + " (" + b.Mark + ")"
 	}
-	vc := map[string]any{
-		"@context":  badgeContext,
-		"id":        "urn:certeval:credential:" + url.PathEscape(b.ID),
-		"type":      badgeType,
-		"issuer":    map[string]any{"id": issuerID, "type": []string{"Profile"}, "name": b.IssuerName},
+	return map[string]any{
+		"@context": badgeContext,
+		"id":       "urn:certeval:credential:" + url.PathEscape(b.ID),
+		"type":     badgeType,
+		"issuer": map[string]any{"id": issuerID, "type": []string{"Profile"},
+			"name": b.IssuerName},
 		"validFrom": b.ValidFrom.UTC().Format(time.RFC3339),
 		"name":      b.Title,
 		"credentialSubject": map[string]any{
@@ -90,7 +96,6 @@ func BadgeCredential(b Badge) ([]byte, error) {
 		"credentialSchema": []map[string]any{{"id": OfficialBadgeSchema,
 			"type": "1EdTechJsonSchemaValidator2019"}},
 	}
-	return json.Marshal(vc)
 }
 
 // badgeDescription adds the workload to the credential's description; with
@@ -139,14 +144,7 @@ func SignBadge(id *seal.Identity, b Badge) (string, error) {
 	if b.IssuerID == "" {
 		b.IssuerID = "urn:certeval:key:" + seal.KeyID(id.Certificate)
 	}
-	vc, err := BadgeCredential(b)
-	if err != nil {
-		return "", fmt.Errorf("write badge: %w", err)
-	}
-	var claims map[string]any
-	if err := json.Unmarshal(vc, &claims); err != nil {
-		return "", fmt.Errorf("write badge: %w", err)
-	}
+	claims := badgeDocument(b)
 	claims["iss"] = b.IssuerID
 	claims["jti"] = claims["id"]
 	claims["nbf"] = b.ValidFrom.Unix()

@@ -1,6 +1,8 @@
 package jury
 
 import (
+	crand "crypto/rand"
+	"encoding/binary"
 	"math/rand/v2"
 	"slices"
 )
@@ -18,6 +20,32 @@ type Draw struct {
 	Seed         int64
 	Universities []string     // the universities drawn from, sorted
 	Assignments  []Assignment // by candidate identifier
+}
+
+// DrawMissing draws one of c's participating universities for each of
+// cands whose University is empty, with a fresh random seed. It returns nil
+// when no candidate lacks a university or c names none to draw from.
+func (c *Credential) DrawMissing(cands []Candidate) *Draw {
+	var univs []string
+	for _, u := range c.Participants {
+		univs = append(univs, u.Code)
+	}
+	needed := false
+	for _, cand := range cands {
+		needed = needed || cand.University == ""
+	}
+	if !needed || len(univs) == 0 {
+		return nil
+	}
+	d := AssignUniversities(cands, univs, RandomSeed())
+	return &d
+}
+
+// RandomSeed returns a fresh, non-negative seed for a draw.
+func RandomSeed() int64 {
+	var b [8]byte
+	crand.Read(b[:]) // never fails: crypto/rand aborts the program instead
+	return int64(binary.BigEndian.Uint64(b[:]) >> 1)
 }
 
 // drawStream is a fixed second half of the generator's seed.

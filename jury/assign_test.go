@@ -103,3 +103,25 @@ func TestDrawApply(t *testing.T) {
 		t.Fatalf("counts after Apply = %v, want 3 and 3", counts)
 	}
 }
+
+// TestDrawMissing draws only for candidates without a university, and
+// only when the credential has universities to draw from.
+func TestDrawMissing(t *testing.T) {
+	cred := &jury.Credential{Participants: []jury.University{{Code: "UL"}, {Code: "UPS"}}}
+	mixed := candidates(4, func(i int) string { return []string{"", "UL"}[i%2] })
+	d := cred.DrawMissing(mixed)
+	if d == nil || len(d.Assignments) != 2 || d.Seed < 0 {
+		t.Fatalf("draw %+v, want 2 assignments", d)
+	}
+	for _, a := range d.Assignments {
+		if a.CandidateID != "E0000" && a.CandidateID != "E0002" {
+			t.Fatalf("%s already had a university", a.CandidateID)
+		}
+	}
+	if d := cred.DrawMissing(candidates(3, func(int) string { return "UL" })); d != nil {
+		t.Fatalf("drew %+v though every candidate has a university", d)
+	}
+	if d := (&jury.Credential{}).DrawMissing(mixed); d != nil {
+		t.Fatalf("drew %+v with no participating university", d)
+	}
+}

@@ -50,7 +50,8 @@ type treeReader struct {
 }
 
 func (t *treeReader) fail(path, code string, args ...any) *ParseError {
-	return &ParseError{Path: path, Line: lineAt(t.data, t.dec.InputOffset()), Code: code, Args: args}
+	return &ParseError{Path: path, Line: lineAt(t.data, t.dec.InputOffset()), Code: code,
+		Args: args}
 }
 
 // syntax turns a decoder error into a ParseError at path.

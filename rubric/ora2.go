@@ -180,7 +180,8 @@ func (o *ora2) criterion(e *xnode, g *Grid) Criterion {
 	if v, ok := e.attr("feedback"); ok {
 		m, known := ParseFeedbackMode(strings.TrimSpace(v))
 		if !known {
-			o.fail(e, e.path+"/@feedback", "rubric.parse.enum", v, strings.Join(feedbackNames, ", "))
+			o.fail(e, e.path+"/@feedback", "rubric.parse.enum", v,
+				strings.Join(feedbackNames, ", "))
 		}
 		c.Feedback = m
 	}

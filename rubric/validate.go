@@ -64,7 +64,8 @@ func (g *Grid) checkCriterion(i int, competencies []string) []Problem {
 
 	if c.Key == "" {
 		add("rubric.problem.key_missing")
-	} else if slices.ContainsFunc(g.Criteria[:i], func(o Criterion) bool { return o.Key == c.Key }) {
+	} else if slices.ContainsFunc(g.Criteria[:i],
+		func(o Criterion) bool { return o.Key == c.Key }) {
 		add("rubric.problem.key_duplicate", c.Key)
 	}
 	if c.Label == "" {

@@ -165,15 +165,18 @@ func (s *Store) Events(ctx context.Context, entity string) ([]Event, error) {
 			return nil, fmt.Errorf("list events: %w", err)
 		}
 		e.At, _ = parseTime(at)
-		if before != "" {
-			e.Before = json.RawMessage(before)
-		}
-		if after != "" {
-			e.After = json.RawMessage(after)
-		}
+		e.Before, e.After = rawJSON(before), rawJSON(after)
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// rawJSON is a stored payload as JSON, nil when there is none.
+func rawJSON(s string) json.RawMessage {
+	if s == "" {
+		return nil
+	}
+	return json.RawMessage(s)
 }
 
 // VerifyAudit walks the whole chain and returns an *AuditError naming the

@@ -405,6 +405,21 @@ func scanCandidate(row scanner, rowID *int64) (jury.Candidate, error) {
 	return c, nil
 }
 
+// findCandidateID returns the row id of candidate id of credential code.
+func findCandidateID(ctx context.Context, tx *sql.Tx, code, id string) (int64, error) {
+	var rowID int64
+	err := tx.QueryRowContext(ctx, `SELECT c.id FROM candidates c
+		JOIN credentials k ON k.id = c.credential_id
+		WHERE k.code = ? AND c.ext_id = ?`, code, id).Scan(&rowID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("find candidate %s in %s: %w", id, code, ErrNoCandidate)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("find candidate %s: %w", id, err)
+	}
+	return rowID, nil
+}
+
 // findCandidate returns the row id and record of a candidate.
 func findCandidate(ctx context.Context, tx *sql.Tx, code, id string) (int64, jury.Candidate,
 	error) {

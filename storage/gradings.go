@@ -174,14 +174,9 @@ func (s *Store) EnsureSubmission(ctx context.Context, credential, candidate stri
 	}
 	defer tx.Rollback()
 
-	var candID int64
-	err = tx.QueryRowContext(ctx, `SELECT c.id FROM candidates c
-		JOIN credentials k ON k.id = c.credential_id
-		WHERE k.code = ? AND c.ext_id = ?`, credential, candidate).Scan(&candID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("record submission of %s: %w", candidate, ErrNoCandidate)
-	} else if err != nil {
-		return 0, fmt.Errorf("record submission: %w", err)
+	candID, err := findCandidateID(ctx, tx, credential, candidate)
+	if err != nil {
+		return 0, err
 	}
 	id, err := ensureSubmission(ctx, tx, candID, sitting)
 	if err != nil {

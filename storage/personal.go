@@ -217,12 +217,7 @@ func exportEvents(ctx context.Context, tx *sql.Tx, entity string) ([]exportedEve
 			&before, &after); err != nil {
 			return nil, fmt.Errorf("export events: %w", err)
 		}
-		if before != "" {
-			e.Before = json.RawMessage(before)
-		}
-		if after != "" {
-			e.After = json.RawMessage(after)
-		}
+		e.Before, e.After = rawJSON(before), rawJSON(after)
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -2,8 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -30,14 +28,9 @@ func (s *Store) RecordAttendance(ctx context.Context, credential, candidate stri
 	}
 	defer tx.Rollback()
 
-	var candID int64
-	err = tx.QueryRowContext(ctx, `SELECT c.id FROM candidates c
-		JOIN credentials k ON k.id = c.credential_id
-		WHERE k.code = ? AND c.ext_id = ?`, credential, candidate).Scan(&candID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("record attendance of %s: %w", candidate, ErrNoCandidate)
-	} else if err != nil {
-		return fmt.Errorf("record attendance: %w", err)
+	candID, err := findCandidateID(ctx, tx, credential, candidate)
+	if err != nil {
+		return err
 	}
 	sub, err := ensureSubmission(ctx, tx, candID, sitting)
 	if err != nil {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -88,10 +86,7 @@ func runCandidatesImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return importError(e, path, err)
 	}
-	draw, err := drawFor(cred, cands)
-	if err != nil {
-		return err
-	}
+	draw := cred.DrawMissing(cands)
 	if err := s.ImportCandidates(ctx, code, path, cands, draw); err != nil {
 		return fmt.Errorf("%s", i18n.T("enrolment.cli.store_failed", path, err))
 	}
@@ -120,29 +115,6 @@ func parseCandidatesFile(ctx context.Context, s *storage.Store, cred *jury.Crede
 	}
 	defer f.Close()
 	return jury.ParseCandidates(f, cred.ImportOptions(ids))
-}
-
-// drawFor draws a participating university for the candidates whose row
-// left it empty, when the credential has participating universities.
-func drawFor(cred *jury.Credential, cands []jury.Candidate) (*jury.Draw, error) {
-	var univs []string
-	for _, u := range cred.Participants {
-		univs = append(univs, u.Code)
-	}
-	needed := false
-	for _, c := range cands {
-		needed = needed || c.University == ""
-	}
-	if !needed || len(univs) == 0 {
-		return nil, nil
-	}
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return nil, fmt.Errorf("draw universities: %w", err)
-	}
-	seed := int64(binary.BigEndian.Uint64(b[:]) >> 1)
-	d := jury.AssignUniversities(cands, univs, seed)
-	return &d, nil
 }
 
 // importError prints every problem of a refused file on stderr, one a
