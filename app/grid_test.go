@@ -165,23 +165,8 @@ func criterionLabels(ed *gridEditor) []string {
 }
 
 func TestGridEditorFrozenNewVersion(t *testing.T) {
-	ed, w := newGridTest(t)
+	ed, w := newFrozenGridTest(t)
 	ctx := context.Background()
-	typeGridFocused(t, w, "Analyse")
-	pressGrid(t, w, scAddLevel)
-	pressGrid(t, w, scAddLevel)
-	selectGridOption(t, w, "C1")
-	pressGrid(t, w, scSave)
-
-	// A grading uses version 1: it is frozen.
-	_, v1, err := ed.env.store.Grid(ctx, "MC-G")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ed.env.store.MarkGridUsed(ctx, v1.ID); err != nil {
-		t.Fatal(err)
-	}
-	ed.Refresh()
 	if want := i18n.T("grids.status.frozen", 1, 0, 2); ed.status.Text != want {
 		t.Fatalf("status %q, want %q", ed.status.Text, want)
 	}
@@ -318,7 +303,10 @@ func TestGridEditorDraftCancelled(t *testing.T) {
 	}
 }
 
-func TestGridEditorNoDraftOverFrozen(t *testing.T) {
+// newFrozenGridTest saves a one-criterion grid from the editor, then has
+// a grading use its version 1, which freezes it.
+func newFrozenGridTest(t *testing.T) (*gridEditor, fyne.Window) {
+	t.Helper()
 	ed, w := newGridTest(t)
 	ctx := context.Background()
 	typeGridFocused(t, w, "Analyse")
@@ -334,6 +322,12 @@ func TestGridEditorNoDraftOverFrozen(t *testing.T) {
 		t.Fatal(err)
 	}
 	ed.Refresh()
+	return ed, w
+}
+
+func TestGridEditorNoDraftOverFrozen(t *testing.T) {
+	ed, w := newFrozenGridTest(t)
+	ctx := context.Background()
 
 	// The competency removed, saving is refused: no draft of a used grid.
 	selectGridOption(t, w, "")
