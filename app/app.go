@@ -52,6 +52,7 @@ import (
 
 	"certeval/assets"
 	"certeval/i18n"
+	"certeval/jury"
 	"certeval/storage"
 )
 
@@ -172,6 +173,20 @@ func (e *env) withCredentials(show func(refs []storage.CredentialRef)) {
 			show(refs)
 		}
 	})
+}
+
+// readCredential reads the credential refs[i] names. It reports false when
+// i names none, or when the read failed, which it shows.
+func (e *env) readCredential(refs []storage.CredentialRef, i int) (*jury.Credential, bool) {
+	if i < 0 || i >= len(refs) {
+		return nil, false
+	}
+	c, err := e.store.Credential(e.ctx, refs[i].Code)
+	if err != nil {
+		e.fail("read credential", i18n.T("enrolment.err.read"), err)
+		return nil, false
+	}
+	return c, true
 }
 
 // setLanguage switches the whole window to lang ("fr" or "en").

@@ -101,13 +101,8 @@ func (a *candidatesArea) Refresh() {
 
 // pick follows the choice of a credential.
 func (a *candidatesArea) pick() {
-	i := a.creds.SelectedIndex()
-	if i < 0 || i >= len(a.refs) {
-		return
-	}
-	c, err := a.env.store.Credential(a.env.ctx, a.refs[i].Code)
-	if err != nil {
-		a.env.fail("read credential", i18n.T("enrolment.err.read"), err)
+	c, ok := a.env.readCredential(a.refs, a.creds.SelectedIndex())
+	if !ok {
 		return
 	}
 	a.cred = c

@@ -101,13 +101,8 @@ func (a *credentialsArea) showList(refs []cstorage.CredentialRef) {
 
 // selected loads the credential chosen in the list.
 func (a *credentialsArea) selected(string) {
-	i := a.list.SelectedIndex()
-	if i < 0 || i >= len(a.refs) {
-		return
-	}
-	c, err := a.env.store.Credential(a.env.ctx, a.refs[i].Code)
-	if err != nil {
-		a.env.fail("read credential", i18n.T("enrolment.err.read"), err)
+	c, ok := a.env.readCredential(a.refs, a.list.SelectedIndex())
+	if !ok {
 		return
 	}
 	a.existing = true
