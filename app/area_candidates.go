@@ -70,7 +70,7 @@ func newCandidatesArea(e *env) area {
 
 	top := container.NewVBox(container.NewBorder(nil, nil,
 		widget.NewLabel(i18n.T("enrolment.cred.credential")), nil, a.creds),
-		container.NewBorder(nil, nil, bar, a.president), a.count)
+		bar, a.president, a.count)
 	a.box = container.NewBorder(top, container.NewHBox(correct, withdraw, record, a.accButton),
 		nil, nil, a.list)
 	a.showRole()
